@@ -1,6 +1,5 @@
 package dev.pgcapture.embedded;
 
-import com.beust.jcommander.JCommander;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +12,7 @@ import org.apache.pulsar.PulsarStandaloneBuilder;
 import org.apache.pulsar.broker.ServiceConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
 
 /**
  * An Apache Pulsar broker in this JVM: Pulsar's standalone mode with RocksDB metadata, one
@@ -72,19 +72,19 @@ public final class LocalPulsar implements AutoCloseable {
         Files.createDirectories(dataDir);
         Path bookieConfig = writeBookieConfig(dataDir);
 
-        PulsarStandalone standalone = PulsarStandaloneBuilder.instance()
-                .withWipeData(settings.wipe())
-                .withNumOfBk(1)
-                .withBkPort(settings.bookiePort())
-                .withBkDir(dataDir.resolve("bookkeeper").toString())
-                // Never created: its absence is what makes standalone mode use RocksDB, not ZooKeeper.
-                .withZkDir(dataDir.resolve("zookeeper").toString())
-                .withNoStreamStorage(true)
-                .withAdvertisedAddress(settings.host())
-                .build();
-        // The metadata directory has no setter; it is a command-line parameter of standalone mode.
-        JCommander.newBuilder().addObject(standalone).build()
-                .parse("--metadata-dir", dataDir.resolve("metadata").toString(), "--no-functions-worker");
+        PulsarStandalone standalone = PulsarStandaloneBuilder.instance().withAdvertisedAddress(settings.host()).build();
+        // The metadata directory has no setter, only the `pulsar standalone` option; parsing
+        // resets the other options, so the setters come after it.
+        new CommandLine(standalone).parseArgs("--metadata-dir", dataDir.resolve("metadata").toString());
+        standalone.setAdvertisedAddress(settings.host());
+        standalone.setWipeData(settings.wipe());
+        standalone.setNumOfBk(1);
+        standalone.setBkPort(settings.bookiePort());
+        standalone.setBkDir(dataDir.resolve("bookkeeper").toString());
+        // Never created: its absence is what makes standalone mode use RocksDB, not ZooKeeper.
+        standalone.setZkDir(dataDir.resolve("zookeeper").toString());
+        standalone.setNoFunctionsWorker(true);
+        standalone.setNoStreamStorage(true);
         standalone.setConfigFile(bookieConfig.toString());
         // build() replaces the configuration, so ours is applied to the one it made.
         configureBroker(standalone.getConfig(), settings);

@@ -1,5 +1,6 @@
 package dev.pgcapture.testkit;
 
+import java.util.concurrent.Callable;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -23,13 +24,9 @@ final class SharedServices {
                 .getOrComputeIfAbsent(TestPulsar.class, key -> startOrFail("Pulsar", () -> TestPulsar.start(Backend.chosen())), TestPulsar.class);
     }
 
-    private interface Starter<T> {
-        T start() throws Exception;
-    }
-
-    private static <T> T startOrFail(String what, Starter<T> starter) {
+    private static <T> T startOrFail(String what, Callable<T> starter) {
         try {
-            return starter.start();
+            return starter.call();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the test " + what + " (backend " + Backend.chosen() + "): " + e.getMessage(), e);
         }

@@ -1,7 +1,6 @@
 package dev.pgcapture.testkit;
 
 import dev.pgcapture.embedded.LocalPostgres;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -40,11 +39,10 @@ public final class TestPostgres implements AutoCloseable {
 
     static TestPostgres start(Backend backend) throws Exception {
         return switch (backend) {
-            case EMBEDDED -> {
-                Path dataDir = Files.createTempDirectory("pgcapture-test-pg");
+            case EMBEDDED -> Directories.startInTemporaryDirectory("pgcapture-test-pg", dataDir -> {
                 LocalPostgres local = LocalPostgres.start(LocalPostgres.Settings.ephemeral(dataDir));
-                yield new TestPostgres(new PostgresEndpoint(local.host(), local.port(), LocalPostgres.SUPERUSER, ""), local, dataDir);
-            }
+                return new TestPostgres(new PostgresEndpoint(local.host(), local.port(), LocalPostgres.SUPERUSER, ""), local, dataDir);
+            });
             case TESTCONTAINERS -> {
                 String major = System.getProperty(MAJOR_PROPERTY, "17");
                 PostgreSQLContainer<?> container = new PostgreSQLContainer<>(DockerImageName.parse("postgres:" + major))

@@ -1,7 +1,6 @@
 package dev.pgcapture.testkit;
 
 import dev.pgcapture.embedded.LocalPulsar;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
 import org.apache.pulsar.client.admin.PulsarAdmin;
@@ -44,11 +43,10 @@ public final class TestPulsar implements AutoCloseable {
 
     static TestPulsar start(Backend backend) throws Exception {
         return switch (backend) {
-            case EMBEDDED -> {
-                Path dataDir = Files.createTempDirectory("pgcapture-test-pulsar");
+            case EMBEDDED -> Directories.startInTemporaryDirectory("pgcapture-test-pulsar", dataDir -> {
                 LocalPulsar local = LocalPulsar.start(LocalPulsar.Settings.ephemeral(dataDir));
-                yield new TestPulsar(local.serviceUrl(), local.httpUrl(), local, dataDir);
-            }
+                return new TestPulsar(local.serviceUrl(), local.httpUrl(), local, dataDir);
+            });
             case TESTCONTAINERS -> {
                 PulsarContainer container = new PulsarContainer(DockerImageName.parse(IMAGE));
                 container.start();

@@ -1,0 +1,98 @@
+package dev.pgcapture.agent.pgoutput;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HexFormat;
+
+/**
+ * One column of a {@code pgoutput} tuple: SQL {@code NULL}, an unchanged TOAST value that
+ * PostgreSQL did not send, or a value in text or binary format.
+ *
+ * <p>Values are immutable: {@link Text} and {@link Binary} copy their bytes in and out, and
+ * compare by content.
+ */
+public sealed interface ColumnValue {
+
+    /** The one {@link Null} value. */
+    Null NULL = new Null();
+
+    /** The one {@link UnchangedToast} value. */
+    UnchangedToast UNCHANGED_TOAST = new UnchangedToast();
+
+    /** SQL {@code NULL} (tuple kind {@code 'n'}). */
+    record Null() implements ColumnValue {
+    }
+
+    /**
+     * A TOASTed value that the change did not modify, so PostgreSQL left it out (tuple kind
+     * {@code 'u'}). It is not {@code NULL}: the column keeps its previous value.
+     */
+    record UnchangedToast() implements ColumnValue {
+    }
+
+    /**
+     * A value in the type's text output format (tuple kind {@code 't'}), in the replication
+     * connection's client encoding (UTF-8 for pgjdbc).
+     */
+    record Text(byte[] bytes) implements ColumnValue {
+
+        public Text {
+            bytes = bytes.clone();
+        }
+
+        /** A copy of the value's bytes. */
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        /** The value decoded as UTF-8, malformed sequences replaced by U+FFFD. */
+        public String text() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Text that && Arrays.equals(bytes, that.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "Text[" + text() + "]";
+        }
+    }
+
+    /** A value in the type's binary send format (tuple kind {@code 'b'}). */
+    record Binary(byte[] bytes) implements ColumnValue {
+
+        public Binary {
+            bytes = bytes.clone();
+        }
+
+        /** A copy of the value's bytes. */
+        @Override
+        public byte[] bytes() {
+            return bytes.clone();
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Binary that && Arrays.equals(bytes, that.bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public String toString() {
+            return "Binary[" + HexFormat.of().formatHex(bytes) + "]";
+        }
+    }
+}

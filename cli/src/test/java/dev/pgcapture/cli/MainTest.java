@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class MainTest {
 
@@ -14,10 +14,7 @@ class MainTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        return cli.execute(args);
+        return Main.execute(args, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
     }
 
     @Test
@@ -57,6 +54,18 @@ class MainTest {
     void noSubcommand_isAUsageError() {
         assertEquals(2, run());
         assertTrue(err.toString().contains("Missing subcommand"), err.toString());
+    }
+
+    @Test
+    void help_explainsEnvironmentAndConfigFile() {
+        assertEquals(0, run("--help"));
+        assertTrue(out.toString().contains("PGCAPTURE_PG_URL") && out.toString().contains("--config"), out.toString());
+    }
+
+    @Test
+    void missingConfigFile_isAUsageErrorNamingIt() {
+        assertEquals(2, run("version", "--config", "/nonexistent/pgcapture.properties"));
+        assertTrue(err.toString().contains("/nonexistent/pgcapture.properties does not exist"), err.toString());
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.pgcapture.agent.capture;
 
-import com.google.protobuf.UnsafeByteOperations;
 import dev.pgcapture.agent.pgoutput.ColumnValue;
 import dev.pgcapture.agent.pgoutput.OldTuple;
 import dev.pgcapture.agent.pgoutput.PgOutputMessage.Delete;
@@ -121,8 +120,7 @@ final class Changes {
     private static Field field(Column column, ColumnValue value) {
         Field.Builder field = Field.newBuilder().setName(column.name()).setOid((int) column.typeOid());
         switch (value) {
-            // bytes() returns a fresh copy that nothing else holds, so wrapping it is safe.
-            case ColumnValue.Binary binary -> field.setBinary(UnsafeByteOperations.unsafeWrap(binary.bytes()));
+            case ColumnValue.Binary binary -> field.setBinary(binary.bytes());
             case ColumnValue.Text text -> field.setText(text.text());
             case ColumnValue.Null ignored -> { } // no value: SQL NULL
             case ColumnValue.UnchangedToast ignored ->

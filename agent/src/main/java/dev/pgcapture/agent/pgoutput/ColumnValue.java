@@ -1,15 +1,15 @@
 package dev.pgcapture.agent.pgoutput;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
+import com.google.protobuf.ByteString;
 import java.util.HexFormat;
+import java.util.Objects;
 
 /**
  * One column of a {@code pgoutput} tuple: SQL {@code NULL}, an unchanged TOAST value that
  * PostgreSQL did not send, or a value in text or binary format.
  *
- * <p>Values are immutable: {@link Text} and {@link Binary} copy their bytes in and out, and
- * compare by content.
+ * <p>Values are immutable: {@link Text} and {@link Binary} hold an immutable {@link ByteString},
+ * and compare by content.
  */
 public sealed interface ColumnValue {
 
@@ -34,31 +34,15 @@ public sealed interface ColumnValue {
      * A value in the type's text output format (tuple kind {@code 't'}), in the replication
      * connection's client encoding (UTF-8 for pgjdbc).
      */
-    record Text(byte[] bytes) implements ColumnValue {
+    record Text(ByteString bytes) implements ColumnValue {
 
         public Text {
-            bytes = bytes.clone();
-        }
-
-        /** A copy of the value's bytes. */
-        @Override
-        public byte[] bytes() {
-            return bytes.clone();
+            Objects.requireNonNull(bytes, "bytes");
         }
 
         /** The value decoded as UTF-8, malformed sequences replaced by U+FFFD. */
         public String text() {
-            return new String(bytes, StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Text that && Arrays.equals(bytes, that.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
+            return bytes.toStringUtf8();
         }
 
         @Override
@@ -68,31 +52,15 @@ public sealed interface ColumnValue {
     }
 
     /** A value in the type's binary send format (tuple kind {@code 'b'}). */
-    record Binary(byte[] bytes) implements ColumnValue {
+    record Binary(ByteString bytes) implements ColumnValue {
 
         public Binary {
-            bytes = bytes.clone();
-        }
-
-        /** A copy of the value's bytes. */
-        @Override
-        public byte[] bytes() {
-            return bytes.clone();
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof Binary that && Arrays.equals(bytes, that.bytes);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(bytes);
+            Objects.requireNonNull(bytes, "bytes");
         }
 
         @Override
         public String toString() {
-            return "Binary[" + HexFormat.of().formatHex(bytes) + "]";
+            return "Binary[" + HexFormat.of().formatHex(bytes.toByteArray()) + "]";
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.pgcapture.agent.pgoutput;
 
+import com.google.protobuf.ByteString;
 import dev.pgcapture.core.Lsn;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -65,17 +66,15 @@ final class MessageReader {
         return new Lsn(readInt64(field));
     }
 
-    /** Reads an Int32 length that must not be negative, then that many bytes. */
-    byte[] readCountedBytes(String field) {
+    /** Reads an Int32 length that must not be negative, then that many bytes, copied once. */
+    ByteString readCountedBytes(String field) {
         int lengthOffset = offset();
         int length = readInt32(field + " length");
         if (length < 0) {
             throw failAt(lengthOffset, "negative " + field + " length " + length);
         }
         require(length, field);
-        byte[] bytes = new byte[length];
-        buffer.get(bytes);
-        return bytes;
+        return ByteString.copyFrom(buffer, length);
     }
 
     /** Reads a NUL-terminated UTF-8 string. */

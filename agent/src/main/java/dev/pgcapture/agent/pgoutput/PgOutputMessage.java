@@ -1,7 +1,7 @@
 package dev.pgcapture.agent.pgoutput;
 
+import com.google.protobuf.ByteString;
 import dev.pgcapture.core.Lsn;
-import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
@@ -132,41 +132,22 @@ public sealed interface PgOutputMessage {
 
     /**
      * A message written by {@code pg_logical_emit_message} ({@code 'M'}). Only a
-     * non-transactional message arrives outside a Begin/Commit pair. The content is copied in
-     * and out, and compared by value.
+     * non-transactional message arrives outside a Begin/Commit pair. The content is an
+     * immutable {@link ByteString}, compared by value.
      */
-    record LogicalMessage(boolean transactional, Lsn lsn, String prefix, byte[] content) implements PgOutputMessage {
+    record LogicalMessage(boolean transactional, Lsn lsn, String prefix, ByteString content)
+            implements PgOutputMessage {
 
         public LogicalMessage {
             Objects.requireNonNull(lsn, "lsn");
             Objects.requireNonNull(prefix, "prefix");
-            content = content.clone();
-        }
-
-        /** A copy of the message's content. */
-        @Override
-        public byte[] content() {
-            return content.clone();
-        }
-
-        @Override
-        public boolean equals(Object other) {
-            return other instanceof LogicalMessage that
-                    && transactional == that.transactional
-                    && lsn.equals(that.lsn)
-                    && prefix.equals(that.prefix)
-                    && Arrays.equals(content, that.content);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(transactional, lsn, prefix, Arrays.hashCode(content));
+            Objects.requireNonNull(content, "content");
         }
 
         @Override
         public String toString() {
             return "LogicalMessage[transactional=" + transactional + ", lsn=" + lsn + ", prefix=" + prefix
-                    + ", content=" + HexFormat.of().formatHex(content) + "]";
+                    + ", content=" + HexFormat.of().formatHex(content.toByteArray()) + "]";
         }
     }
 

@@ -8,7 +8,6 @@ import dev.pgcapture.agent.pgoutput.PgOutputMessage.Relation;
 import dev.pgcapture.agent.pgoutput.PgOutputMessage.Relation.Column;
 import dev.pgcapture.core.Lsn;
 import dev.pgcapture.proto.Field;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** Decoded messages and expected fields shared by the capture tests. */
@@ -44,7 +43,7 @@ final class Fixtures {
     }
 
     static ColumnValue.Binary binary(int... bytes) {
-        return new ColumnValue.Binary(toBytes(bytes));
+        return new ColumnValue.Binary(ByteString.copyFrom(toBytes(bytes)));
     }
 
     static ColumnValue.Binary int4(int value) {
@@ -52,7 +51,7 @@ final class Fixtures {
     }
 
     static ColumnValue.Text text(String value) {
-        return new ColumnValue.Text(value.getBytes(StandardCharsets.UTF_8));
+        return new ColumnValue.Text(ByteString.copyFromUtf8(value));
     }
 
     static Field binaryField(String name, long oid, int... bytes) {

@@ -17,7 +17,9 @@ import static dev.pgcapture.agent.capture.Fixtures.nullField;
 import static dev.pgcapture.agent.capture.Fixtures.text;
 import static dev.pgcapture.agent.capture.Fixtures.textField;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
+import com.google.protobuf.ByteString;
 import dev.pgcapture.agent.pgoutput.ColumnValue;
 import dev.pgcapture.agent.pgoutput.OldTuple;
 import dev.pgcapture.agent.pgoutput.PgOutputMessage;
@@ -124,10 +126,10 @@ class PgOutputMapperTest {
     void relationTypeOriginAndLogicalMessage_produceNothingAndTakeNoSeq() {
         assertEquals(Optional.empty(), mapper.map(USERS));
         assertEquals(Optional.empty(), mapper.map(new Type(70_000, "public", "mood")));
-        assertEquals(Optional.empty(), mapper.map(new LogicalMessage(false, new Lsn(1), "p", new byte[] {1})));
+        assertEquals(Optional.empty(), mapper.map(new LogicalMessage(false, new Lsn(1), "p", ByteString.copyFrom(new byte[] {1}))));
 
         List<SourceMessage> out = map(begin(LSN), new Origin(new Lsn(7), "upstream"),
-                new LogicalMessage(true, new Lsn(LSN - 8), "p", new byte[] {1}), ORDERS,
+                new LogicalMessage(true, new Lsn(LSN - 8), "p", ByteString.copyFrom(new byte[] {1})), ORDERS,
                 insertUser(1, text("a"), text("a")), commit(LSN));
 
         assertEquals(List.of(0, 1, 2), out.stream().map(m -> m.checkpoint().seq()).toList());
@@ -153,6 +155,15 @@ class PgOutputMapperTest {
                 .build(), change);
         assertEquals(Field.ValueCase.TEXT, change.getNew(3).getValueCase());
         assertEquals(Field.ValueCase.VALUE_NOT_SET, change.getNew(4).getValueCase());
+    }
+
+    @Test
+    void insert_binaryValue_reachesTheFieldWithoutACopy() {
+        ColumnValue.Binary id = int4(7);
+
+        Change change = changeOf(new Insert(ORDERS_OID, List.of(id, text("n"))));
+
+        assertSame(id.bytes(), change.getNew(0).getBinary());
     }
 
     @Test

@@ -1,9 +1,9 @@
 package dev.pgcapture.agent.pgoutput;
 
 import static dev.pgcapture.agent.pgoutput.MessageWriter.message;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.google.protobuf.ByteString;
 import dev.pgcapture.agent.pgoutput.ColumnValue.Binary;
 import dev.pgcapture.agent.pgoutput.ColumnValue.Text;
 import dev.pgcapture.agent.pgoutput.PgOutputMessage.Delete;
@@ -11,7 +11,7 @@ import dev.pgcapture.agent.pgoutput.PgOutputMessage.Insert;
 import dev.pgcapture.agent.pgoutput.PgOutputMessage.Truncate;
 import dev.pgcapture.agent.pgoutput.PgOutputMessage.Update;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -24,7 +24,7 @@ class PgOutputDecoderChangeTest {
     private static final long TABLE = 16_400;
 
     private static Text text(String value) {
-        return new Text(value.getBytes(StandardCharsets.UTF_8));
+        return new Text(ByteString.copyFromUtf8(value));
     }
 
     @Test
@@ -43,7 +43,7 @@ class PgOutputDecoderChangeTest {
         Insert insert = (Insert) PgOutputDecoder.decode(bytes);
 
         assertEquals(List.of(ColumnValue.NULL, ColumnValue.UNCHANGED_TOAST, text("x"),
-                new Binary(new byte[] {0, (byte) 0x80, (byte) 0xFF})), insert.newTuple());
+                new Binary(ByteString.copyFrom(new byte[] {0, (byte) 0x80, (byte) 0xFF}))), insert.newTuple());
     }
 
     @Test
@@ -52,7 +52,7 @@ class PgOutputDecoderChangeTest {
 
         List<ColumnValue> tuple = ((Insert) PgOutputDecoder.decode(bytes)).newTuple();
 
-        assertArrayEquals(new byte[0], ((Text) tuple.get(0)).bytes());
+        assertEquals(ByteString.EMPTY, ((Text) tuple.get(0)).bytes());
         assertEquals("Grüße, 世界 🐘", ((Text) tuple.get(1)).text());
     }
 
@@ -63,7 +63,17 @@ class PgOutputDecoderChangeTest {
 
         Text decoded = (Text) ((Insert) PgOutputDecoder.decode(bytes)).newTuple().get(0);
 
-        assertArrayEquals(value, decoded.bytes());
+        assertEquals(ByteString.copyFrom(value), decoded.bytes());
+    }
+
+    @Test
+    void insert_values_doNotShareTheCallersBuffer() {
+        byte[] array = message('I').i32((int) TABLE).u8('N').tuple(2).text("ab").binary((byte) 1, (byte) 2).bytes();
+
+        Insert insert = (Insert) PgOutputDecoder.decode(ByteBuffer.wrap(array));
+        Arrays.fill(array, (byte) 0);
+
+        assertEquals(List.of(text("ab"), new Binary(ByteString.copyFrom(new byte[] {1, 2}))), insert.newTuple());
     }
 
     @Test
@@ -127,7 +137,7 @@ class PgOutputDecoderChangeTest {
     void delete_withOldRow_decodesFullRow() {
         ByteBuffer bytes = message('D').i32((int) TABLE).u8('O').tuple(2).text("1").binary((byte) 7).buffer();
 
-        assertEquals(new Delete(TABLE, new OldTuple(OldTuple.Kind.FULL_ROW, List.of(text("1"), new Binary(new byte[] {7})))),
+        assertEquals(new Delete(TABLE, new OldTuple(OldTuple.Kind.FULL_ROW, List.of(text("1"), new Binary(ByteString.copyFrom(new byte[] {7}))))),
                 PgOutputDecoder.decode(bytes));
     }
 

@@ -1,11 +1,11 @@
 package dev.pgcapture.agent.pgoutput;
 
 import static dev.pgcapture.agent.pgoutput.MessageWriter.message;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import dev.pgcapture.agent.pgoutput.PgOutputMessage.Begin;
 import dev.pgcapture.agent.pgoutput.PgOutputMessage.Commit;
 import dev.pgcapture.agent.pgoutput.PgOutputMessage.LogicalMessage;
@@ -142,15 +142,26 @@ class PgOutputDecoderTest {
 
         LogicalMessage decoded = (LogicalMessage) PgOutputDecoder.decode(bytes);
 
-        assertEquals(new LogicalMessage(true, new Lsn(0x33), "audit", content), decoded);
-        assertArrayEquals(content, decoded.content());
+        assertEquals(new LogicalMessage(true, new Lsn(0x33), "audit", ByteString.copyFrom(content)), decoded);
+        assertEquals(ByteString.copyFrom(content), decoded.content());
     }
 
     @Test
     void message_nonTransactionalWithEmptyContent_decodes() {
         ByteBuffer bytes = message('M').u8(0).i64(-1L).string("ping").i32(0).buffer();
 
-        assertEquals(new LogicalMessage(false, new Lsn(-1L), "ping", new byte[0]), PgOutputDecoder.decode(bytes));
+        assertEquals(new LogicalMessage(false, new Lsn(-1L), "ping", ByteString.EMPTY), PgOutputDecoder.decode(bytes));
+    }
+
+    @Test
+    void message_contentFromDirectBuffer_isCopiedOut() {
+        byte[] bytes = message('M').u8(0).i64(7).string("p").counted(new byte[] {5, 6, 7}).bytes();
+        ByteBuffer direct = ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
+
+        LogicalMessage decoded = (LogicalMessage) PgOutputDecoder.decode(direct);
+        direct.put(direct.limit() - 1, (byte) 0);
+
+        assertEquals(new LogicalMessage(false, new Lsn(7), "p", ByteString.copyFrom(new byte[] {5, 6, 7})), decoded);
     }
 
     @Test

@@ -101,11 +101,6 @@ public final class LocalPostgres implements AutoCloseable {
         return "127.0.0.1";
     }
 
-    /** A JDBC URL for {@code database} as the superuser. */
-    public String jdbcUrl(String database) {
-        return "jdbc:postgresql://" + host() + ":" + port() + "/" + database + "?user=" + SUPERUSER;
-    }
-
     /** Stops the server; its data directory is removed if the settings asked for it. */
     @Override
     public void close() throws IOException {

@@ -1,12 +1,11 @@
 package dev.pgcapture.testkit;
 
+import dev.pgcapture.core.PostgresUrl;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.postgresql.PGProperty;
 
 /**
  * A database of its own for one test, on a {@link TestPostgres} server, with helpers for the
@@ -46,11 +45,8 @@ public final class TestDatabase {
 
     /** A new logical replication connection ({@code replication=database}). The caller closes it. */
     public Connection connectReplication() throws SQLException {
-        Properties props = new Properties();
-        PGProperty.REPLICATION.set(props, "database");
-        PGProperty.ASSUME_MIN_SERVER_VERSION.set(props, "14");
-        PGProperty.PREFER_QUERY_MODE.set(props, "simple");
-        return DriverManager.getConnection(jdbcUrl(), props);
+        PostgresUrl url = PostgresUrl.parse(jdbcUrl());
+        return DriverManager.getConnection(url.jdbcUrl(), url.replicationProperties());
     }
 
     /** Runs each statement in its own autocommit transaction. */

@@ -159,4 +159,31 @@ class CaptureSetupIT {
             assertTrue(again.nothingDone(), again.actions().toString());
         }
     }
+
+    @Test
+    void binarySendableVerdict_matchesWhatPgoutputCanActuallySend(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE plain (id int PRIMARY KEY, acl aclitem)", "CREATE TABLE arrays (id int PRIMARY KEY, acl aclitem[])",
+                "CREATE PUBLICATION probe FOR ALL TABLES");
+        String slot = db.createPgoutputSlot();
+        try {
+            db.execute("SET synchronous_commit = on", "INSERT INTO plain VALUES (1, 'postgres=r/postgres')");
+            String peek = "SELECT count(*) FROM pg_logical_slot_get_binary_changes('" + slot + "', NULL, NULL, "
+                    + "'proto_version', '1', 'publication_names', 'probe', 'binary', 'true')";
+            assertEquals(List.of("4"), Installed.rows(db, peek), "a plain aclitem goes as text: begin, relation, insert, commit");
+            db.execute("SET synchronous_commit = on", "INSERT INTO arrays VALUES (1, '{postgres=r/postgres}')");
+            java.sql.SQLException e = assertThrows(java.sql.SQLException.class, () -> Installed.rows(db, peek));
+            assertTrue(e.getMessage().contains("no binary output function available for type aclitem"), e.getMessage());
+            try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+                s.execute(SqlScript.section("create_binary_sendable", "pg_temp"));
+                try (java.sql.ResultSet rs = s.executeQuery(
+                        "SELECT pg_temp.binary_sendable('aclitem'::regtype), pg_temp.binary_sendable('aclitem[]'::regtype)")) {
+                    rs.next();
+                    assertTrue(rs.getBoolean(1), "plain aclitem is sendable (as text)");
+                    assertFalse(rs.getBoolean(2), "aclitem[] is not");
+                }
+            }
+        } finally {
+            db.execute("SELECT pg_drop_replication_slot('" + slot + "')");
+        }
+    }
 }

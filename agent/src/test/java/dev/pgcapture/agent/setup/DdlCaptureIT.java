@@ -168,4 +168,16 @@ class DdlCaptureIT {
             assertEquals(List.of("CREATE TABLE young (id int)"), pg.rows("SELECT query FROM pgcapture.ddl_logs"));
         }
     }
+
+    @Test
+    void ddlUnderSessionReplicationRoleReplica_isStillCaptured_butDdlOnPgcapturesOwnSchemaIsNot(TestDatabase db) throws Exception {
+        try (Installed pg = Installed.on(db)) {
+            pg.init();
+            db.execute("SET session_replication_role = replica", "CREATE TABLE applied (id int PRIMARY KEY)");
+            db.execute("CREATE INDEX ddl_logs_logged_at ON pgcapture.ddl_logs (logged_at)",
+                    "ALTER TABLE pgcapture.ddl_logs ALTER COLUMN query SET STORAGE EXTERNAL");
+
+            assertEquals(List.of("ddl_command_end|CREATE TABLE,CREATE INDEX"), pg.rows(LOG));
+        }
+    }
 }

@@ -85,8 +85,9 @@ final class Catalog {
         List<PublishedTable> published = new ArrayList<>();
         try (PreparedStatement s = c.prepareStatement(SqlScript.section("published_tables"))) {
             Array array = oids == null ? null : c.createArrayOf("oid", oids);
-            s.setArray(1, array);
-            s.setArray(2, array);
+            for (int i = 1; i <= 3; i++) {
+                s.setArray(i, array);
+            }
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     TableName name = new TableName(rs.getString(2), rs.getString(3));

@@ -200,7 +200,9 @@ JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind = 'r'
   AND CASE WHEN ?::oid[] IS NULL
            THEN c.relpersistence = 'p' AND c.oid >= 16384 AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-           ELSE c.oid IN (SELECT t.relid FROM unnest(?::oid[]) l(oid), pg_partition_tree(l.oid) t)
+           ELSE c.oid IN (SELECT l.oid FROM unnest(?::oid[]) l(oid)
+                          UNION ALL -- pg_partition_tree has no rows for a table that is not partitioned
+                          SELECT t.relid FROM unnest(?::oid[]) l(oid), pg_partition_tree(l.oid) t)
       END
 ORDER BY n.nspname, c.relname;
 

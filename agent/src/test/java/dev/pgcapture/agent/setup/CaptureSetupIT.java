@@ -186,4 +186,20 @@ class CaptureSetupIT {
             db.execute("SELECT pg_drop_replication_slot('" + slot + "')");
         }
     }
+
+    @Test
+    void init_listedTables_areCheckedToo_includingPartitionsOfAListedPartitionedTable(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE loose (v int)", "CREATE TABLE events (at date, v int) PARTITION BY RANGE (at)",
+                "CREATE TABLE events_2024 PARTITION OF events FOR VALUES FROM ('2024-01-01') TO ('2025-01-01')",
+                "CREATE TABLE ignored (v int)");
+        try (Installed pg = Installed.on(db)) {
+            Installed listed = pg.with(pg.settings.withTables(TableName.parseList("loose,events")));
+
+            SetupRefusedException refused = assertThrows(SetupRefusedException.class, listed::init);
+
+            assertEquals(2, refused.problems().size(), refused.getMessage());
+            assertTrue(refused.getMessage().contains("public.loose") && refused.getMessage().contains("public.events_2024")
+                    && !refused.getMessage().contains("ignored"), refused.getMessage());
+        }
+    }
 }

@@ -32,6 +32,8 @@ import picocli.CommandLine.Spec;
         subcommands = {
             VersionCommand.class,
             StandaloneCommand.class,
+            InitCommand.class,
+            CheckCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

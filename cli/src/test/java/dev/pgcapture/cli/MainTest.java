@@ -1,6 +1,7 @@
 package dev.pgcapture.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
@@ -14,13 +15,20 @@ class MainTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        return Main.execute(args, Map.of(), new PrintWriter(out, true), new PrintWriter(err, true));
+        return runWith(Map.of(), args);
     }
+
+    private int runWith(Map<String, String> env, String... args) {
+        return Main.execute(args, env, new PrintWriter(out, true), new PrintWriter(err, true));
+    }
+
+    /** Nothing listens on port 1: connecting fails at once, after the arguments were accepted. */
+    private static final String UNREACHABLE = "postgres://alice:s3cret@127.0.0.1:1/app";
 
     @Test
     void help_listsEverySubcommand() {
         assertEquals(0, run("--help"));
-        for (String subcommand : new String[] {"version", "standalone", "help"}) {
+        for (String subcommand : new String[] {"version", "standalone", "init", "check", "help"}) {
             assertTrue(out.toString().contains("  " + subcommand), subcommand + " missing from:\n" + out);
         }
     }
@@ -72,5 +80,55 @@ class MainTest {
     void unknownSubcommand_isAUsageErrorNamingIt() {
         assertEquals(2, run("frobnicate"));
         assertTrue(err.toString().contains("frobnicate"), err.toString());
+    }
+
+    @Test
+    void initAndCheck_withoutPgUrl_areUsageErrorsNamingTheOption() {
+        for (String command : new String[] {"init", "check"}) {
+            err.getBuffer().setLength(0);
+            assertEquals(2, run(command), command);
+            assertTrue(err.toString().contains("--pg-url") && err.toString().contains("PGCAPTURE_PG_URL"), err.toString());
+        }
+    }
+
+    @Test
+    void init_malformedPgUrl_isAUsageErrorThatMasksThePassword() {
+        assertEquals(2, run("init", "--pg-url", "mysql://bob:hunter2@db/app"));
+        assertTrue(err.toString().contains("invalid PostgreSQL URL"), err.toString());
+        assertFalse(err.toString().contains("hunter2"), err.toString());
+    }
+
+    @Test
+    void init_badTableList_isAUsageErrorNamingTheEntry() {
+        assertEquals(2, run("init", "--pg-url", UNREACHABLE, "--tables", "public.orders,,x"));
+        assertTrue(err.toString().contains("--tables") && err.toString().contains("an entry is empty"), err.toString());
+    }
+
+    @Test
+    void check_badSlotName_isAUsageErrorSayingWhatIsAllowed() {
+        assertEquals(2, run("check", "--pg-url", UNREACHABLE, "--slot", "Bad-Slot"));
+        assertTrue(err.toString().contains("invalid slot name \"Bad-Slot\""), err.toString());
+    }
+
+    @Test
+    void init_binaryTakesOnlyTrueOrFalse() {
+        assertEquals(2, run("init", "--pg-url", UNREACHABLE, "--binary=maybe"));
+        assertTrue(err.toString().contains("--binary"), err.toString());
+    }
+
+    @Test
+    void init_unreachableServer_failsWithExitCode1_neverPrintingThePassword() {
+        assertEquals(1, run("init", "--pg-url", UNREACHABLE, "--replica-identity-full", "--binary=false", "--tables", "a,b"));
+        assertTrue(err.toString().contains("pgcapture init failed on postgres://alice:***@127.0.0.1:1/app"), err.toString());
+        assertFalse(err.toString().contains("s3cret") || out.toString().contains("s3cret"), err.toString());
+    }
+
+    @Test
+    void initDropAndCheck_takePgUrlFromTheEnvironment() {
+        Map<String, String> env = Map.of("PGCAPTURE_PG_URL", UNREACHABLE);
+        assertEquals(1, runWith(env, "init", "--drop"));
+        assertEquals(1, runWith(env, "check"));
+        assertTrue(err.toString().contains("pgcapture init --drop failed on postgres://alice:***@127.0.0.1:1/app")
+                && err.toString().contains("pgcapture check failed on postgres://alice:***@127.0.0.1:1/app"), err.toString());
     }
 }

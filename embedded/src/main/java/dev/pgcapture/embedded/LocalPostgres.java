@@ -32,19 +32,33 @@ public final class LocalPostgres implements AutoCloseable {
      * @param port the port to listen on, 0 for a free one
      * @param wipe remove the data directory when the server stops
      * @param durable keep fsync and full-page writes on; off trades crash safety for speed
+     * @param serverSettings {@code postgresql.conf} settings applied after the built-in ones, so
+     *     they override them (e.g. {@code wal_level=replica} for a test of a misconfigured server);
+     *     empty for none
      */
-    public record Settings(Path dataDir, int port, boolean wipe, boolean durable) {
+    public record Settings(Path dataDir, int port, boolean wipe, boolean durable, Map<String, String> serverSettings) {
 
         public Settings {
             Objects.requireNonNull(dataDir, "dataDir");
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port " + port + " is outside 0..65535");
             }
+            serverSettings = Map.copyOf(serverSettings);
+        }
+
+        /** Settings with no extra server settings. */
+        public Settings(Path dataDir, int port, boolean wipe, boolean durable) {
+            this(dataDir, port, wipe, durable, Map.of());
         }
 
         /** A throw-away, non-durable server on a free port, in {@code dataDir}. */
         public static Settings ephemeral(Path dataDir) {
             return new Settings(dataDir, 0, true, false);
+        }
+
+        /** These settings with {@code serverSettings} replacing the extra server settings. */
+        public Settings withServerSettings(Map<String, String> serverSettings) {
+            return new Settings(dataDir, port, wipe, durable, serverSettings);
         }
     }
 
@@ -65,7 +79,9 @@ public final class LocalPostgres implements AutoCloseable {
         if (settings.port() != 0) {
             builder.setPort(settings.port());
         }
-        serverConfig(settings.durable()).forEach(builder::setServerConfig);
+        Map<String, String> config = serverConfig(settings.durable());
+        config.putAll(settings.serverSettings());
+        config.forEach(builder::setServerConfig);
         long started = System.nanoTime();
         LocalPostgres postgres = new LocalPostgres(builder.start());
         log.info("PostgreSQL started in {} ms on port {}, data in {}",

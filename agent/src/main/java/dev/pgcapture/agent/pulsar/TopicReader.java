@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.PulsarClient;
+import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Reader;
 import org.apache.pulsar.client.api.Schema;
 
@@ -47,12 +48,34 @@ public final class TopicReader implements AutoCloseable {
             if (message == null) {
                 return null;
             }
-            Optional<SourceMessage> complete = assembler.accept(message.getKey(), message.getProperties(), message.getValue());
+            Optional<SourceMessage> complete = assemble(message);
             if (complete.isPresent()) {
-                SourceMessage whole = complete.get();
-                return new SourceMessage(whole.checkpoint().withData(ByteString.copyFrom(message.getMessageId().toByteArray())), whole.message());
+                return complete.get();
             }
         }
+    }
+
+    /**
+     * The next message among those the topic holds now, or empty at its current end (a fragment
+     * sequence still incomplete there is read, not returned).
+     */
+    public Optional<SourceMessage> nextAvailable(Duration timeout) throws IOException {
+        while (reader.hasMessageAvailable()) {
+            Message<byte[]> message = reader.readNext((int) timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (message == null) {
+                throw new PulsarClientException.TimeoutException("a message is available but none arrived within " + timeout);
+            }
+            Optional<SourceMessage> complete = assemble(message);
+            if (complete.isPresent()) {
+                return complete;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<SourceMessage> assemble(Message<byte[]> message) {
+        return assembler.accept(message.getKey(), message.getProperties(), message.getValue())
+                .map(whole -> new SourceMessage(whole.checkpoint().withData(ByteString.copyFrom(message.getMessageId().toByteArray())), whole.message()));
     }
 
     /** How many fragment sequences cut short were left out so far. */

@@ -68,7 +68,7 @@ public final class PulsarSink implements Sink {
         producer = openProducer();
         try {
             // Read only now: the exclusive producer keeps anyone else from writing behind it.
-            Optional<Checkpoint> last = new LastCheckpointReader(client).read(settings.topic(), settings.setupTimeout());
+            Optional<Checkpoint> last = new LastCheckpointReader(client, admin).read(settings.topic(), settings.setupTimeout());
             resumeAfter = last.orElse(null);
             nextSequenceId = producer.getLastSequenceId() + 1;
             acknowledgements = new Acknowledgements(committed);

@@ -39,8 +39,14 @@ final class TopicPreparer {
         }
         RetentionPolicies retention = new RetentionPolicies((int) settings.retentionTime().toMinutes(),
                 settings.retentionSizeMb().orElse(-1));
-        admin.topicPolicies().setDeduplicationStatus(topic, true);
-        admin.topicPolicies().setRetention(topic, retention);
+        // Set a policy only when it differs: every update makes the broker reload the topic's
+        // policies, and a running agent's producer must not be disturbed by a rival's start.
+        if (!Boolean.TRUE.equals(admin.topicPolicies().getDeduplicationStatus(topic, false))) {
+            admin.topicPolicies().setDeduplicationStatus(topic, true);
+        }
+        if (!retention.equals(admin.topicPolicies().getRetention(topic, false))) {
+            admin.topicPolicies().setRetention(topic, retention);
+        }
         awaitApplied(topic, retention, settings.setupTimeout());
         log.info("Topic {}: deduplication enabled, retention {} minutes / {}", topic, retention.getRetentionTimeInMinutes(),
                 settings.retentionSizeMb().isPresent() ? settings.retentionSizeMb().getAsLong() + " MB" : "no size limit");

@@ -74,7 +74,7 @@ class PulsarSinkRestartIT {
                 crashed.newMessage().key(part.key()).properties(part.properties()).value(part.payload()).sequenceId(sequenceId++).send();
             }
         }
-        assertEquals(Optional.of(Checkpoint.of(lsn, 1)), new LastCheckpointReader(pulsar.client()).read(topic, FLUSH));
+        assertEquals(Optional.of(Checkpoint.of(lsn, 1)), new LastCheckpointReader(pulsar.client(), pulsar.admin()).read(topic, FLUSH));
 
         Committed committed = new Committed();
         try (PulsarSink sink = new PulsarSink(pulsar.client(), pulsar.admin(), settings)) {

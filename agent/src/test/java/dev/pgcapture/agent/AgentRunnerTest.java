@@ -23,7 +23,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
+@Timeout(30)
 class AgentRunnerTest {
 
     private static final AgentRunner.Backoff FAST = new AgentRunner.Backoff(Duration.ofMillis(1), Duration.ofMillis(4));
@@ -127,9 +129,7 @@ class AgentRunnerTest {
 
     @Test
     void run_stopsOnAFatalFailure_withoutRetrying() {
-        AgentRunner runner = new AgentRunner("test", () -> {
-            throw new IllegalStateException("never asked for");
-        }, () -> new ListSink() {
+        AgentRunner runner = new AgentRunner("test", ListSource::new, () -> new ListSink() {
             @Override
             public Optional<Checkpoint> setup(Consumer<Checkpoint> onCommitted) throws Exception {
                 throw new FatalAgentException("slot is gone");

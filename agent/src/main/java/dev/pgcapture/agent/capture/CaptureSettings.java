@@ -26,17 +26,38 @@ public record CaptureSettings(String slot, String publication, boolean binary, D
         Objects.requireNonNull(slot, "slot");
         Objects.requireNonNull(publication, "publication");
         Objects.requireNonNull(statusInterval, "statusInterval");
+        checkSlot(slot);
+        checkPublication(publication);
+        if (statusInterval.isNegative() || statusInterval.isZero() || statusInterval.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("status interval " + statusInterval + " is out of range: it must be between 1 ms and 1 hour");
+        }
+    }
+
+    /**
+     * Checks a replication slot name the way PostgreSQL does.
+     *
+     * @throws IllegalArgumentException naming the slot and the rule when it is not valid
+     */
+    public static String checkSlot(String slot) {
         if (!SLOT_NAME.matcher(slot).matches()) {
             throw new IllegalArgumentException("slot name \"" + slot
                     + "\" is not valid: PostgreSQL allows 1 to 63 lower-case letters, digits and underscores");
         }
+        return slot;
+    }
+
+    /**
+     * Checks a publication name: 1 to 63 characters, and no single quote, which the
+     * replication protocol's option syntax cannot carry.
+     *
+     * @throws IllegalArgumentException naming the publication and the rule when it is not valid
+     */
+    public static String checkPublication(String publication) {
         if (publication.isEmpty() || publication.length() > 63 || publication.indexOf('\'') >= 0 || publication.indexOf('\0') >= 0) {
             throw new IllegalArgumentException("publication name \"" + publication
                     + "\" is not valid: it must have 1 to 63 characters and no single quote");
         }
-        if (statusInterval.isNegative() || statusInterval.isZero() || statusInterval.compareTo(Duration.ofHours(1)) > 0) {
-            throw new IllegalArgumentException("status interval " + statusInterval + " is out of range: it must be between 1 ms and 1 hour");
-        }
+        return publication;
     }
 
     /** The defaults: slot and publication {@code pgcapture}, binary, status every 10 seconds. */

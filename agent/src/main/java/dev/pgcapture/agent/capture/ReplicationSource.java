@@ -1,6 +1,7 @@
 package dev.pgcapture.agent.capture;
 
 import dev.pgcapture.agent.pgoutput.PgOutputDecoder;
+import dev.pgcapture.agent.setup.DdlLogs;
 import dev.pgcapture.agent.pgoutput.PgOutputMessage;
 import dev.pgcapture.agent.FatalAgentException;
 import dev.pgcapture.core.Checkpoint;
@@ -45,7 +46,6 @@ import org.slf4j.LoggerFactory;
 public final class ReplicationSource implements Source {
 
     private static final Logger log = LoggerFactory.getLogger(ReplicationSource.class);
-    private static final TableName DDL_LOGS = new TableName("pgcapture", "ddl_logs");
     private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
     private static final long FORCED_STATUS_NANOS = TimeUnit.SECONDS.toNanos(1);
@@ -200,7 +200,7 @@ public final class ReplicationSource implements Source {
         }
         Change change = message.message().getChange();
         return change.getOp() != Change.Operation.INSERT
-                && DDL_LOGS.schema().equals(change.getSchema()) && DDL_LOGS.table().equals(change.getTable());
+                && DdlLogs.TABLE_NAME.schema().equals(change.getSchema()) && DdlLogs.TABLE_NAME.table().equals(change.getTable());
     }
 
     private ByteBuffer read() throws SQLException, FatalAgentException {

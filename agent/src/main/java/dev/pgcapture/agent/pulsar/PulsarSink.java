@@ -1,5 +1,6 @@
 package dev.pgcapture.agent.pulsar;
 
+import dev.pgcapture.agent.FatalAgentException;
 import dev.pgcapture.core.Checkpoint;
 import dev.pgcapture.core.Sink;
 import dev.pgcapture.core.SourceMessage;
@@ -81,7 +82,7 @@ public final class PulsarSink implements Sink {
         }
     }
 
-    private Producer<byte[]> openProducer() throws PulsarClientException {
+    private Producer<byte[]> openProducer() throws PulsarClientException, FatalAgentException {
         try {
             return client.newProducer(Schema.BYTES)
                     .topic(settings.topic())
@@ -99,8 +100,10 @@ public final class PulsarSink implements Sink {
                     .compressionType(CompressionType.LZ4)
                     .create();
         } catch (PulsarClientException.ProducerBusyException | PulsarClientException.ProducerFencedException e) {
-            throw new IllegalStateException("topic " + settings.topic() + " already has a producer: producer " + settings.producerName()
-                    + " cannot publish to it exclusively. Is another pgcapture agent running on this topic? (" + e.getMessage() + ")", e);
+            throw new FatalAgentException("topic " + settings.topic() + " already has a producer: producer " + settings.producerName()
+                    + " cannot publish to it exclusively. Is another pgcapture agent running on this topic? If an agent on it"
+                    + " died without closing its connection, the broker drops that producer within about a minute; start again"
+                    + " then. (" + e.getMessage() + ")", e);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.pgcapture.agent.pulsar;
 
+import dev.pgcapture.agent.FatalAgentException;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.pulsar.client.admin.PulsarAdmin;
@@ -24,7 +25,7 @@ final class TopicPreparer {
         this.admin = Objects.requireNonNull(admin, "admin");
     }
 
-    void prepare(PulsarSinkSettings settings) throws PulsarAdminException, InterruptedException {
+    void prepare(PulsarSinkSettings settings) throws PulsarAdminException, InterruptedException, FatalAgentException {
         String topic = settings.topic();
         try {
             admin.topics().createNonPartitionedTopic(topic);
@@ -34,7 +35,7 @@ final class TopicPreparer {
         }
         int partitions = admin.topics().getPartitionedTopicMetadata(topic).partitions;
         if (partitions > 0) {
-            throw new IllegalStateException("topic " + topic + " is partitioned (" + partitions
+            throw new FatalAgentException("topic " + topic + " is partitioned (" + partitions
                     + " partitions); pgcapture needs a non-partitioned topic to keep the stream in one order");
         }
         RetentionPolicies retention = new RetentionPolicies((int) settings.retentionTime().toMinutes(),

@@ -1,5 +1,6 @@
 package dev.pgcapture.agent.setup;
 
+import dev.pgcapture.agent.capture.CaptureSettings;
 import dev.pgcapture.agent.setup.Catalog.PublishedTable;
 import dev.pgcapture.agent.setup.Catalog.Slot;
 import dev.pgcapture.agent.setup.Catalog.UnsendableColumn;
@@ -40,19 +41,14 @@ public final class CaptureSetup {
     public record Settings(String slot, String publication, List<TableName> tables, boolean replicaIdentityFull,
                            boolean binary) {
 
-        public static final String DEFAULT_SLOT = "pgcapture";
-        public static final String DEFAULT_PUBLICATION = "pgcapture";
+        public static final String DEFAULT_SLOT = CaptureSettings.DEFAULT_NAME;
+        public static final String DEFAULT_PUBLICATION = CaptureSettings.DEFAULT_NAME;
 
         public Settings {
             Objects.requireNonNull(slot, "slot");
             Objects.requireNonNull(publication, "publication");
-            if (!slot.matches("[a-z0-9_]{1,63}")) {
-                throw new IllegalArgumentException("invalid slot name \"" + slot
-                        + "\": PostgreSQL allows 1 to 63 lower-case letters, digits and underscores");
-            }
-            if (publication.isEmpty() || publication.length() > 63) {
-                throw new IllegalArgumentException("invalid publication name \"" + publication + "\": it needs 1 to 63 characters");
-            }
+            CaptureSettings.checkSlot(slot);
+            CaptureSettings.checkPublication(publication);
             tables = List.copyOf(tables);
         }
 

@@ -1,5 +1,6 @@
 package dev.pgcapture.agent.pulsar;
 
+import dev.pgcapture.agent.FatalAgentException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +49,7 @@ class PulsarSinkTopicIT {
         String topic = pulsar.newTopic();
         pulsar.admin().topics().createPartitionedTopic(topic, 2);
         try (PulsarSink sink = new PulsarSink(pulsar.client(), pulsar.admin(), PulsarSinkSettings.forTopic(topic))) {
-            IllegalStateException e = assertThrows(IllegalStateException.class, () -> sink.setup(new Committed()));
+            FatalAgentException e = assertThrows(FatalAgentException.class, () -> sink.setup(new Committed()));
             assertEquals("topic " + topic + " is partitioned (2 partitions); pgcapture needs a non-partitioned topic to keep the stream in one order",
                     e.getMessage());
         }
@@ -67,12 +68,12 @@ class PulsarSinkTopicIT {
                 PulsarClient secondAgent = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build()) {
             first.setup(committed);
             try (PulsarSink second = new PulsarSink(secondAgent, pulsar.admin(), settings)) {
-                IllegalStateException e = assertThrows(IllegalStateException.class, () -> second.setup(new Committed()));
+                FatalAgentException e = assertThrows(FatalAgentException.class, () -> second.setup(new Committed()));
                 assertTrue(e.getMessage().startsWith("topic " + topic + " already has a producer: producer " + settings.producerName()
                         + " cannot publish to it exclusively. Is another pgcapture agent running on this topic? ("), e.getMessage());
             }
             try (PulsarSink other = new PulsarSink(secondAgent, pulsar.admin(), settings.withProducerName("another-name"))) {
-                IllegalStateException e = assertThrows(IllegalStateException.class, () -> other.setup(new Committed()));
+                FatalAgentException e = assertThrows(FatalAgentException.class, () -> other.setup(new Committed()));
                 assertTrue(e.getMessage().startsWith("topic " + topic + " already has a producer: producer another-name"), e.getMessage());
             }
             for (SourceMessage message : stream) {

@@ -30,16 +30,13 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     SetupOptions options;
 
-    @Option(names = "--binary", arity = "1", defaultValue = "true", paramLabel = "true|false",
-            description = "Check for binary mode; --binary=false skips the column check.")
-    boolean binary;
 
     @Override
     public Integer call() {
-        CaptureSetup.Settings settings = options.settings(false, binary);
+        CaptureSetup.Settings settings = options.settings(false);
         PostgresUrl url = options.url();
         PrintWriter out = spec.commandLine().getOut();
-        try (Connection c = SetupOptions.connect(url)) {
+        try (Connection c = SourceOptions.connect(url)) {
             PreflightReport report = new Preflight(settings).run(c);
             report.lines().forEach(out::println);
             int failures = report.lines(PreflightReport.Status.FAIL).size();
@@ -48,7 +45,7 @@ final class CheckCommand implements Callable<Integer> {
             return report.failed() ? 1 : 0;
         } catch (SQLException e) {
             PrintWriter err = spec.commandLine().getErr();
-            err.println("pgcapture check failed on " + url + ": " + SetupOptions.message(e));
+            err.println("pgcapture check failed on " + url + ": " + SourceOptions.message(e));
             err.flush();
             return 1;
         }

@@ -36,9 +36,6 @@ final class InitCommand implements Callable<Integer> {
             description = "Set REPLICA IDENTITY FULL on published tables without a primary key, instead of refusing.")
     boolean replicaIdentityFull;
 
-    @Option(names = "--binary", arity = "1", defaultValue = "true", paramLabel = "true|false",
-            description = "Capture in binary mode; --binary=false sends text and accepts every column type.")
-    boolean binary;
 
     @Option(names = "--drop", description = "Remove everything init creates (event triggers, functions, ddl_logs, schema, "
             + "publication, slot) instead.")
@@ -46,12 +43,12 @@ final class InitCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CaptureSetup.Settings settings = options.settings(replicaIdentityFull, binary);
+        CaptureSetup.Settings settings = options.settings(replicaIdentityFull);
         PostgresUrl url = options.url();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String what = drop ? "pgcapture init --drop" : "pgcapture init";
-        try (Connection c = SetupOptions.connect(url)) {
+        try (Connection c = SourceOptions.connect(url)) {
             CaptureSetup setup = new CaptureSetup(settings);
             SetupReport report = drop ? setup.drop(c) : setup.init(c);
             report.actions().forEach(out::println);
@@ -65,7 +62,7 @@ final class InitCommand implements Callable<Integer> {
             err.flush();
             return 1;
         } catch (SQLException e) {
-            err.println(what + " failed on " + url + ": " + SetupOptions.message(e));
+            err.println(what + " failed on " + url + ": " + SourceOptions.message(e));
             err.flush();
             return 1;
         }

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             StandaloneCommand.class,
             InitCommand.class,
             CheckCommand.class,
+            Pg2PulsarCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

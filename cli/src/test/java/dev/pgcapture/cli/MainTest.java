@@ -107,7 +107,7 @@ class MainTest {
     @Test
     void check_badSlotName_isAUsageErrorSayingWhatIsAllowed() {
         assertEquals(2, run("check", "--pg-url", UNREACHABLE, "--slot", "Bad-Slot"));
-        assertTrue(err.toString().contains("invalid slot name \"Bad-Slot\""), err.toString());
+        assertTrue(err.toString().contains("slot name \"Bad-Slot\" is not valid"), err.toString());
     }
 
     @Test

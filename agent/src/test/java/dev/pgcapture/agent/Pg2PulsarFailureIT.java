@@ -51,4 +51,34 @@ class Pg2PulsarFailureIT {
             }
         }
     }
+
+    @Test
+    void slotInvalidatedByMaxSlotWalKeepSize_stopsTheAgentWithReseedNeeded(TestDatabase db, TestPulsar pulsar) throws Exception {
+        try (CaptureFixture capture = CaptureFixture.start(db, pulsar)) {
+            db.execute("CREATE TABLE filler (x int)");
+            capture.nextTransactions(1);
+            capture.stopAgent();
+            try {
+                // Server-wide and reloadable; put back below so later tests keep their slots.
+                db.execute("ALTER SYSTEM SET max_slot_wal_keep_size = '1MB'", "SELECT pg_reload_conf()");
+                for (int i = 0; i < 4; i++) {
+                    db.execute("INSERT INTO filler SELECT generate_series(1, 20000)", "SELECT pg_switch_wal()");
+                }
+                db.execute("CHECKPOINT");
+                try (var c = db.connect(); var row = c.createStatement().executeQuery(
+                        "SELECT wal_status FROM pg_replication_slots WHERE slot_name = '" + capture.slot() + "'")) {
+                    row.next();
+                    assertEquals("lost", row.getString(1), "the test must have invalidated the slot");
+                }
+            } finally {
+                db.execute("ALTER SYSTEM RESET max_slot_wal_keep_size", "SELECT pg_reload_conf()");
+            }
+
+            capture.startAgent();
+            Throwable failure = capture.awaitFailure();
+
+            FatalAgentException fatal = assertInstanceOf(FatalAgentException.class, failure);
+            assertTrue(fatal.getMessage().contains("was invalidated") && fatal.getMessage().contains("re-seed needed"), fatal.getMessage());
+        }
+    }
 }

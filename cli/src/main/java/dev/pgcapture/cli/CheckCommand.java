@@ -30,7 +30,6 @@ final class CheckCommand implements Callable<Integer> {
     @Mixin
     SetupOptions options;
 
-
     @Override
     public Integer call() {
         CaptureSetup.Settings settings = options.settings(false);

@@ -2,6 +2,7 @@ package dev.pgcapture.cli;
 
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -113,6 +114,123 @@ class Pg2PulsarProcessIT {
             }
             dropSlot(db, slot);
         }
+    }
+
+    @Test
+    void pg2pulsar_onSigterm_publishesConfirmsAndExitsCleanly(TestDatabase db, TestPulsar pulsar) throws Exception {
+        String slot = db.uniqueName("slot");
+        db.execute(RowWorkload.TABLE_DDL);
+        init(db, slot);
+        Agents agents = new Agents(db, pulsar, slot, pulsar.newTopic(), "sigterm");
+        List<JarProcess> processes = new ArrayList<>();
+        try {
+            JarProcess agent = startAgent(agents, processes, null);
+            long lastXid = 0;
+            for (int transaction = 0; transaction < 3; transaction++) {
+                lastXid = insertRows(db, transaction * 100 + 1, 100);
+            }
+            long xid = lastXid;
+            await("the topic holding the Commit of the last transaction (xid " + xid + ")").atMost(START).pollInterval(POLL)
+                    .until(() -> TopicTransactions.holdsCommitOf(pulsar.client(), agents.topic(), xid));
+            Lsn confirmedBefore = slotState(db, slot).confirmedFlush();
+
+            long stopStarted = System.nanoTime();
+            agent.terminate();
+            int status = agent.awaitExit(Duration.ofSeconds(75));
+            Duration stopTook = Duration.ofNanos(System.nanoTime() - stopStarted);
+            String stderr = agent.stderr();
+            assertTrue(status == 0 || status == JarProcess.TERMINATED, "exit status after SIGTERM: " + status + "\n" + stderr);
+            assertTrue(stderr.contains("Closed producer " + "pgcapture-" + agents.topic().substring(agents.topic().lastIndexOf('/') + 1)),
+                    "no clean close of the producer in stderr:\n" + stderr);
+            assertTrue(stderr.lines().anyMatch(line -> line.contains("AgentRunner - pg2pulsar (slot " + slot) && line.endsWith(") stopped")),
+                    "no clean stop of the agent in stderr:\n" + stderr);
+            assertFalse(stderr.lines().anyMatch(line -> line.contains(" ERROR ")), "errors while stopping:\n" + stderr);
+
+            List<TopicTransactions.Transaction> topic = TopicTransactions.read(pulsar.client(), agents.topic());
+            assertEquals(3, topic.size(), "transactions in the topic");
+            Lsn lastEnd = topic.getLast().endLsn();
+            await("slot " + slot + " released").atMost(Duration.ofSeconds(30)).pollInterval(POLL)
+                    .until(() -> slotState(db, slot).activePid() == null);
+            Lsn confirmed = slotState(db, slot).confirmedFlush();
+            assertFalse(confirmed.isBefore(lastEnd), "slot " + slot + " confirmed up to " + confirmed
+                    + ", before the end " + lastEnd + " of the last transaction the topic holds");
+            System.out.println("sigterm test: exit status " + status + " after " + stopTook.toMillis() + " ms; slot confirmed "
+                    + confirmedBefore + " before SIGTERM, " + confirmed + " after; last commit ends at " + lastEnd);
+        } finally {
+            for (JarProcess process : processes) {
+                process.close();
+            }
+            dropSlot(db, slot);
+        }
+    }
+
+    @Test
+    void pg2pulsar_secondAgentOnTheSameTopic_failsAtStartWithAClearMessage(TestDatabase db, TestPulsar pulsar) throws Exception {
+        String slot = db.uniqueName("slot");
+        String otherSlot = db.uniqueName("other");
+        db.execute(RowWorkload.TABLE_DDL);
+        init(db, slot);
+        init(db, otherSlot);
+        Agents agents = new Agents(db, pulsar, slot, pulsar.newTopic(), "rival");
+        List<JarProcess> processes = new ArrayList<>();
+        try {
+            JarProcess first = startAgent(agents, processes, null);
+            List<String> firstProducer = publishers(pulsar, agents.topic());
+            assertEquals(1, firstProducer.size(), "producers on the topic while the first agent runs: " + firstProducer);
+
+            JarProcess second = JarProcess.start("rival-second-" + System.currentTimeMillis(), agents.args(otherSlot));
+            processes.add(second);
+            int status = second.awaitExit(START);
+            String stderr = second.stderr();
+            assertEquals(1, status, "exit status of the second agent on topic " + agents.topic() + "; stderr:\n" + stderr);
+            assertTrue(stderr.contains("pg2pulsar stopped: topic " + agents.topic() + " already has a producer"),
+                    "the second agent's stderr does not say why it stopped:\n" + stderr);
+            assertEquals(null, slotState(db, otherSlot).activePid(), "the second agent left slot " + otherSlot + " active");
+
+            // The first agent kept the topic and still captures.
+            assertTrue(first.isAlive(), "the first agent died when the second one started:\n" + first.stderr());
+            assertEquals(firstProducer, publishers(pulsar, agents.topic()), "producers on the topic after the second agent's attempt");
+            long xid = insertRows(db, 1, 10);
+            await("the first agent publishing a transaction after the second one's attempt").atMost(START).pollInterval(POLL)
+                    .until(() -> TopicTransactions.holdsCommitOf(pulsar.client(), agents.topic(), xid));
+            first.terminate();
+            first.awaitExit(Duration.ofSeconds(75));
+        } finally {
+            for (JarProcess process : processes) {
+                process.close();
+            }
+            dropSlot(db, slot);
+            dropSlot(db, otherSlot);
+        }
+    }
+
+    /** Inserts rows {@code first…first+count-1} in one transaction; returns its 32-bit xid. */
+    private static long insertRows(TestDatabase db, long first, int count) throws SQLException {
+        try (Connection c = db.connect()) {
+            c.setAutoCommit(false);
+            long xid;
+            try (Statement s = c.createStatement(); ResultSet row = s.executeQuery("SELECT pg_current_xact_id()::text")) {
+                row.next();
+                xid = Long.parseLong(row.getString(1)) & 0xFFFF_FFFFL;
+            }
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO items (id, n, payload) VALUES (?, ?, ?)")) {
+                for (long id = first; id < first + count; id++) {
+                    insert.setLong(1, id);
+                    insert.setInt(2, (int) id);
+                    insert.setString(3, "row " + id);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+            c.commit();
+            return xid;
+        }
+    }
+
+    /** The topic's producers, as name@address. */
+    private static List<String> publishers(TestPulsar pulsar, String topic) throws Exception {
+        return pulsar.admin().topics().getStats(topic).getPublishers().stream()
+                .map(publisher -> publisher.getProducerName() + "@" + publisher.getAddress()).toList();
     }
 
     /**

@@ -47,6 +47,23 @@ final class TopicTransactions {
         return transactions(messages);
     }
 
+    /** Whether the topic holds the Commit of the transaction with {@code xid}, so far. */
+    static boolean holdsCommitOf(PulsarClient client, String topic, long xid) throws IOException {
+        try (TopicReader reader = TopicReader.fromEarliest(client, topic)) {
+            long open = -1;
+            for (Optional<SourceMessage> next = reader.nextAvailable(Duration.ofSeconds(30)); next.isPresent();
+                 next = reader.nextAvailable(Duration.ofSeconds(30))) {
+                Message message = next.get().message();
+                if (message.hasBegin()) {
+                    open = Integer.toUnsignedLong(message.getBegin().getRemoteXid());
+                } else if (message.hasCommit() && open == xid) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
     static List<Transaction> transactions(List<SourceMessage> messages) {
         List<Transaction> transactions = new ArrayList<>();
         Checkpoint previous = null;

@@ -65,7 +65,7 @@ class Pg2PulsarProcessIT {
         Agents agents = new Agents(db, pulsar, slot, pulsar.newTopic(), "kill");
         long seed = System.nanoTime();
         System.out.println("kill test: workload seed " + seed + ", topic " + agents.topic());
-        RowWorkload workload = new RowWorkload(db, rows, 4_000, seed, () -> slotState(db, slot).confirmedFlush());
+        RowWorkload workload = new RowWorkload(db, rows, 6_000, seed, () -> slotState(db, slot).confirmedFlush());
         List<String> kills = new ArrayList<>();
         List<JarProcess> processes = new ArrayList<>();
         ExecutorService writerThread = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("row-writer").factory());
@@ -76,21 +76,22 @@ class Pg2PulsarProcessIT {
             // 1: steady streaming, a fifth of the way in.
             awaitConfirmedRows(db, slot, workload, 10_000, writer);
             Integer walsender = slotState(db, slot).activePid();
-            kills.add(kill(agent, db, slot, workload, "steady streaming"));
+            kills.add(kill(agent, agents, workload, "steady streaming"));
             agent = startAgent(agents, processes, walsender);
 
-            // 2: as soon as the restarted agent moved the slot: in the middle of its catch-up
-            // through the backlog written while no agent ran.
-            int before = workload.insertedUpTo(slotState(db, slot).confirmedFlush());
-            awaitConfirmedRows(db, slot, workload, before + 1, writer);
+            // 2: once the restarted agent has published at least 1,000 messages: in the middle of its
+            // catch-up through the backlog (up to the writer's window) written while no agent ran.
+            long published = topicMessages(pulsar, agents.topic());
+            await("1,000 more messages in the topic").atMost(DRAIN).pollInterval(Duration.ofMillis(5))
+                    .until(() -> topicMessages(pulsar, agents.topic()) >= published + 1_000);
             walsender = slotState(db, slot).activePid();
-            kills.add(kill(agent, db, slot, workload, "first slot advance after a restart, catching up"));
+            kills.add(kill(agent, agents, workload, "restarted agent catching up, 1,000 messages after its start"));
             agent = startAgent(agents, processes, walsender);
 
             // 3: late in the stream.
             awaitConfirmedRows(db, slot, workload, 35_000, writer);
             walsender = slotState(db, slot).activePid();
-            kills.add(kill(agent, db, slot, workload, "steady streaming, late"));
+            kills.add(kill(agent, agents, workload, "steady streaming, late"));
             agent = startAgent(agents, processes, walsender);
 
             Lsn end = writer.get();
@@ -227,6 +228,11 @@ class Pg2PulsarProcessIT {
         }
     }
 
+    /** Messages published to the topic since the broker loaded it. */
+    private static long topicMessages(TestPulsar pulsar, String topic) throws Exception {
+        return pulsar.admin().topics().getStats(topic).getMsgInCounter();
+    }
+
     /** The topic's producers, as name@address. */
     private static List<String> publishers(TestPulsar pulsar, String topic) throws Exception {
         return pulsar.admin().topics().getStats(topic).getPublishers().stream()
@@ -261,12 +267,14 @@ class Pg2PulsarProcessIT {
         throw new AssertionError("no agent could start on topic " + agents.topic() + " in 5 attempts");
     }
 
-    private static String kill(JarProcess agent, TestDatabase db, String slot, RowWorkload workload, String when) throws Exception {
-        int confirmedRows = workload.insertedUpTo(slotState(db, slot).confirmedFlush());
+    private static String kill(JarProcess agent, Agents agents, RowWorkload workload, String when) throws Exception {
+        int confirmedRows = workload.insertedUpTo(slotState(agents.db(), agents.slot()).confirmedFlush());
         int inserted = workload.inserted();
+        long messages = topicMessages(agents.pulsar(), agents.topic());
         int status = agent.kill();
         assertEquals(JarProcess.KILLED, status, agent.name() + " was not ended by SIGKILL");
-        return "SIGKILL " + agent.name() + " (" + when + "): slot confirmed about " + confirmedRows + " rows, writer at " + inserted + " rows";
+        return "SIGKILL " + agent.name() + " (" + when + "): slot confirmed about " + confirmedRows + " rows, writer at "
+                + inserted + " rows, " + messages + " messages published to the topic";
     }
 
     private static void awaitConfirmedRows(TestDatabase db, String slot, RowWorkload workload, int rows, Future<Lsn> writer) {

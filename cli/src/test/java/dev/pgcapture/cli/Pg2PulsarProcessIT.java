@@ -27,6 +27,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -104,6 +106,7 @@ class Pg2PulsarProcessIT {
             assertSameTransactions(workload.written(), topic);
             assertEachIdInsertedOnce(topic, rows);
             assertTopicReplaysToTheTable(db, topic);
+            processes.forEach(process -> System.out.println("kill test: " + process.name() + " " + resumePoint(process, topic)));
 
             agent.terminate();
             int status = agent.awaitExit(Duration.ofSeconds(60));
@@ -226,6 +229,23 @@ class Pg2PulsarProcessIT {
             c.commit();
             return xid;
         }
+    }
+
+    private static final Pattern RESUMING = Pattern.compile("started, resuming after (\\S+)\\|([0-9a-f]+)");
+
+    /** Where an agent resumed, per its log: after a whole transaction, or inside one (a kill cut it short). */
+    private static String resumePoint(JarProcess agent, List<TopicTransactions.Transaction> topic) {
+        Matcher resuming = RESUMING.matcher(agent.stderr());
+        if (!resuming.find()) {
+            return "started on an empty topic";
+        }
+        Lsn lsn = Lsn.parse(resuming.group(1));
+        int seq = Integer.parseInt(resuming.group(2), 16);
+        return topic.stream().filter(transaction -> transaction.commitLsn().equals(lsn)).findFirst()
+                .map(transaction -> seq == transaction.changes().size() + 1
+                        ? "resumed after the Commit of the transaction at " + lsn
+                        : "resumed inside the transaction at " + lsn + ", after message " + seq + " of " + (transaction.changes().size() + 2))
+                .orElse("resumed after " + lsn + "|" + seq + ", which the topic does not hold");
     }
 
     /** Messages published to the topic since the broker loaded it. */

@@ -5,6 +5,7 @@ import dev.pgcapture.core.PostgresUrl;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -28,7 +29,8 @@ final class SourceOptions {
             description = "The publication.")
     String publication;
 
-    @Option(names = "--binary", arity = "1", defaultValue = "true", paramLabel = "true|false",
+    // picocli hides the default of a boolean option unless told to show it.
+    @Option(names = "--binary", arity = "1", defaultValue = "true", paramLabel = "true|false", showDefaultValue = Help.Visibility.ALWAYS,
             description = "Binary column values; --binary=false captures text for the whole stream (slower) and accepts "
                     + "every column type. Give init, check and pg2pulsar the same value.")
     boolean binary;

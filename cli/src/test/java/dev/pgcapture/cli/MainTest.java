@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine.Model.OptionSpec;
 
 class MainTest {
 
@@ -130,5 +134,45 @@ class MainTest {
         assertEquals(1, runWith(env, "check"));
         assertTrue(err.toString().contains("pgcapture init --drop failed on postgres://alice:***@127.0.0.1:1/app")
                 && err.toString().contains("pgcapture check failed on postgres://alice:***@127.0.0.1:1/app"), err.toString());
+    }
+
+    @Test
+    void pg2pulsar_help_listsEveryOptionWithItsDefault() {
+        assertEquals(0, run("pg2pulsar", "--help"));
+        Map<String, String> blocks = optionBlocks(out.toString());
+        for (OptionSpec option : Main.commandLine().getSubcommands().get("pg2pulsar").getCommandSpec().options()) {
+            String block = blocks.get(option.longestName());
+            assertTrue(block != null, option.longestName() + " missing from pg2pulsar --help:\n" + out);
+            if (option.defaultValue() != null) {
+                assertTrue(block.contains("Default: " + option.defaultValue()),
+                        option.longestName() + " does not show its default " + option.defaultValue() + ":\n" + block);
+            }
+        }
+    }
+
+    @Test
+    void pg2pulsar_withoutTopic_isAUsageErrorNamingTheOption() {
+        assertEquals(2, run("pg2pulsar", "--pg-url", UNREACHABLE, "--pulsar-url", "pulsar://127.0.0.1:1",
+                "--pulsar-admin-url", "http://127.0.0.1:1"));
+        assertTrue(err.toString().startsWith("Missing required option: '--topic=TOPIC' (or PGCAPTURE_TOPIC)"), err.toString());
+    }
+
+    /** The option list of a usage message, by each option's longest name: its lines, wrapped description included. */
+    private static Map<String, String> optionBlocks(String help) {
+        Map<String, String> blocks = new LinkedHashMap<>();
+        Pattern start = Pattern.compile("^ {2}(?:-\\w, | {4})(--[\\w-]+)");
+        String current = null;
+        for (String line : help.lines().toList()) {
+            Matcher matcher = start.matcher(line);
+            if (matcher.find()) {
+                current = matcher.group(1);
+                blocks.put(current, line);
+            } else if (current != null && line.startsWith("    ")) {
+                blocks.merge(current, "\n" + line, String::concat);
+            } else {
+                current = null;
+            }
+        }
+        return blocks;
     }
 }

@@ -149,11 +149,11 @@ public final class ReplicationSource implements Source {
     public void close() {
         try {
             if (stream != null && !stream.isClosed()) {
-                Optional<Lsn> last = flush.toConfirm();
-                if (last.isPresent()) {
-                    setFlushed(last.get());
-                    stream.forceUpdateStatus();
-                }
+                flush.toConfirm(); // releases what the sink acknowledged
+                // Always send: the last position handed to pgjdbc may not have gone out yet,
+                // since forced status updates are rate-limited while streaming.
+                setFlushed(flush.confirmed());
+                stream.forceUpdateStatus();
                 stream.close();
             }
         } catch (SQLException e) {

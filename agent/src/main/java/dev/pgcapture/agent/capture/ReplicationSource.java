@@ -60,6 +60,8 @@ public final class ReplicationSource implements Source {
     private FlushTracker flush;
     private Checkpoint after = Checkpoint.ZERO;
     private long lastForcedStatus;
+    /** A confirmed position was passed to pgjdbc but not yet reported to the server. */
+    private boolean statusPending;
 
     /** A source for the database at {@code url}; nothing is opened before {@link #capture}. */
     public ReplicationSource(PostgresUrl url, CaptureSettings settings) {
@@ -214,16 +216,20 @@ public final class ReplicationSource implements Source {
         }
     }
 
-    /** Passes a new confirmed position to pgjdbc, which reports it with its next status update. */
+    /**
+     * Passes a new confirmed position to pgjdbc and reports it to the server, at most once a
+     * second; a position held back by that limit goes out as soon as the second has passed.
+     */
     private void confirm() throws SQLException {
         Optional<Lsn> position = flush.toConfirm();
-        if (position.isEmpty()) {
-            return;
+        if (position.isPresent()) {
+            setFlushed(position.get());
+            statusPending = true;
         }
-        setFlushed(position.get());
         long now = System.nanoTime();
-        if (now - lastForcedStatus >= FORCED_STATUS_NANOS) {
+        if (statusPending && now - lastForcedStatus >= FORCED_STATUS_NANOS) {
             lastForcedStatus = now;
+            statusPending = false;
             stream.forceUpdateStatus();
         }
     }

@@ -86,8 +86,12 @@ final class CaptureScenario {
         }
     }
 
-    /** One measured run: how many changes, how much WAL, both peers, and which drained first. */
-    record Run(long changes, long walBytes, PeerRun pgcapture, PeerRun recvlogical, boolean pgcaptureFirst) {
+    /**
+     * One measured run: how many changes, how much WAL, both peers, which drained first, and how
+     * many messages pgcapture's topic received (Begin, Change and Commit each count one).
+     */
+    record Run(long changes, long walBytes, PeerRun pgcapture, PeerRun recvlogical, boolean pgcaptureFirst, long topicMessages,
+               long expectedTopicMessages) {
     }
 
     /** Everything the report needs. */
@@ -152,7 +156,14 @@ final class CaptureScenario {
                 if (pgcaptureFirst && withRecvlogical) {
                     recvlogical = drainRecvlogical(admin, database, recvSlot, end);
                 }
-                return new Run(changes, end.value() - start.value(), pgcapture, recvlogical, pgcaptureFirst);
+                long transactions = (rows + perTransaction(rows) - 1) / perTransaction(rows) + (updates > 0 ? 1 : 0);
+                long expected = changes + 2 * transactions;
+                long inTopic = this.admin.topics().getStats(topic).getMsgInCounter();
+                if (inTopic != expected) {
+                    throw new IllegalStateException("pgcapture's topic " + topic + " received " + inTopic + " messages; the load made "
+                            + expected + " (" + changes + " changes in " + transactions + " transactions)");
+                }
+                return new Run(changes, end.value() - start.value(), pgcapture, recvlogical, pgcaptureFirst, inTopic, expected);
             } finally {
                 execute(admin, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('"
                         + pgcaptureSlot + "', '" + recvSlot + "') AND NOT active");
@@ -163,7 +174,7 @@ final class CaptureScenario {
     }
 
     private void load(Connection db, int rows, int updates) throws SQLException {
-        int perTransaction = (rows + options.transactions() - 1) / options.transactions();
+        int perTransaction = perTransaction(rows);
         for (int from = 1; from <= rows; from += perTransaction) {
             int to = Math.min(rows, from + perTransaction - 1);
             execute(db, "INSERT INTO " + TABLE + " SELECT g, g % 1000, rpad(md5(g::text), 100, md5(g::text)), now()"
@@ -172,6 +183,10 @@ final class CaptureScenario {
         if (updates > 0) {
             execute(db, "UPDATE " + TABLE + " SET n = n + 1, at = now() WHERE id <= " + updates);
         }
+    }
+
+    private int perTransaction(int rows) {
+        return (rows + options.transactions() - 1) / options.transactions();
     }
 
     private PeerRun drainPgcapture(Connection watchConnection, String database, String slot, Lsn end, String topic) throws Exception {

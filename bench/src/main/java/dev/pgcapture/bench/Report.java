@@ -101,6 +101,10 @@ final class Report {
         line("**Ratio pgcapture / pg_recvlogical (rows/s): " + ratio.describe("%.2f") + " over the whole drain; "
                 + streamingRatio.describe("%.2f") + " while streaming.**");
         line();
+        line("pgcapture's topic received " + samples(runs, r -> r.topicMessages()).describe("%,.0f") + " messages per run, exactly the "
+                + String.format(Locale.ROOT, "%,d", runs.getFirst().expectedTopicMessages()) + " the load made (a Begin, the changes and a Commit"
+                + " per transaction; the run fails otherwise).");
+        line();
         if (capture.warmup() != null) {
             CaptureScenario.PeerRun w = capture.warmup();
             line(String.format(Locale.ROOT, "Warm-up (untimed in the figures above, pgcapture only, %,d rows, first agent start in a cold JVM):"

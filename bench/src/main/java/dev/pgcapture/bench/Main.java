@@ -53,7 +53,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--transactions", defaultValue = "4", description = "capture: transactions the inserts are split into (default: ${DEFAULT-VALUE}).")
     int transactions;
 
-    @Option(names = "--warmup-rows", defaultValue = "200000", description = "capture: rows of the untimed warm-up run, 0 for none (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-rows", defaultValue = "500000", description = "capture: rows of the untimed warm-up run, 0 for none (default: ${DEFAULT-VALUE}).")
     int warmupRows;
 
     @Option(names = "--pg-recvlogical", defaultValue = "/usr/bin/pg_recvlogical", description = "The pg_recvlogical executable (default: ${DEFAULT-VALUE}).")
@@ -65,7 +65,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--changes-per-transaction", defaultValue = "100", description = "framing: changes between Begin and Commit (default: ${DEFAULT-VALUE}).")
     int changesPerTransaction;
 
-    @Option(names = "--warmup-messages", defaultValue = "200000", description = "framing: messages of each design's untimed warm-up run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-messages", defaultValue = "500000", description = "framing: messages of each design's untimed warm-up run (default: ${DEFAULT-VALUE}).")
     int warmupMessages;
 
     @Option(names = "--pack-bytes", defaultValue = "131072", description = "framing: the packing design's largest pack (default: ${DEFAULT-VALUE}).")

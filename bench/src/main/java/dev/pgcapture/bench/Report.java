@@ -177,11 +177,11 @@ final class Report {
 
     private void bigRow(String name, List<FramingScenario.BigRow> runs) {
         line("| " + name
-                + " | " + samples(runs, b -> b.smallOnlySeconds() * 1000).describe("%.0f")
-                + " | " + samples(runs, b -> b.bigPublishReturnedSeconds() * 1000).describe("%.0f")
-                + " | " + samples(runs, b -> b.bigAckSeconds() * 1000).describe("%.0f")
-                + " | " + samples(runs, b -> b.firstSmallAckSeconds() * 1000).describe("%.0f")
-                + " | " + samples(runs, b -> b.lastSmallAckSeconds() * 1000).describe("%.0f") + " |");
+                + " | " + samples(runs, b -> b.smallOnlySeconds() * 1000).describe("%.1f")
+                + " | " + samples(runs, b -> b.bigPublishReturnedSeconds() * 1000).describe("%.1f")
+                + " | " + samples(runs, b -> b.bigAckSeconds() * 1000).describe("%.1f")
+                + " | " + samples(runs, b -> b.firstSmallAckSeconds() * 1000).describe("%.1f")
+                + " | " + samples(runs, b -> b.lastSmallAckSeconds() * 1000).describe("%.1f") + " |");
     }
 
     private static <T> Samples samples(List<T> runs, ToDoubleFunction<T> figure) {

@@ -1,0 +1,162 @@
+package dev.pgcapture.bench;
+
+import dev.pgcapture.embedded.LocalPostgres;
+import dev.pgcapture.embedded.LocalPulsar;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.apache.pulsar.PulsarVersion;
+import org.apache.pulsar.client.admin.PulsarAdmin;
+import org.apache.pulsar.client.api.PulsarClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The benchmark harness: runs the chosen scenarios side by side in one JVM on this machine
+ * (embedded PostgreSQL, in-process Pulsar broker) and writes a Markdown report with the machine,
+ * the command, every run's figure, medians and ratios. {@code hack/bench} is the way to run it.
+ */
+@Command(name = "hack/bench", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Benchmarks pgcapture against its peers on this machine and writes a Markdown report.")
+public final class Main implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(Main.class);
+
+    /** The scenarios. */
+    enum Scenario { capture, framing }
+
+    @Option(names = "--scenarios", split = ",", defaultValue = "capture,framing", description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
+    List<Scenario> scenarios;
+
+    @Option(names = "--runs", defaultValue = "3", description = "Measured runs per scenario and peer; the report gives their median (default: ${DEFAULT-VALUE}).")
+    int runs;
+
+    @Option(names = "--rows", defaultValue = "1000000", description = "capture: rows inserted per run (default: ${DEFAULT-VALUE}).")
+    int rows;
+
+    @Option(names = "--updates", defaultValue = "0", description = "capture: rows then updated in one transaction, e.g. 500000 (default: ${DEFAULT-VALUE}).")
+    int updates;
+
+    @Option(names = "--transactions", defaultValue = "4", description = "capture: transactions the inserts are split into (default: ${DEFAULT-VALUE}).")
+    int transactions;
+
+    @Option(names = "--warmup-rows", defaultValue = "500000", description = "capture: rows of the untimed warm-up run, 0 for none (default: ${DEFAULT-VALUE}).")
+    int warmupRows;
+
+    @Option(names = "--pg-recvlogical", defaultValue = "/usr/bin/pg_recvlogical", description = "The pg_recvlogical executable (default: ${DEFAULT-VALUE}).")
+    Path recvlogical;
+
+    @Option(names = "--messages", defaultValue = "1000000", description = "framing: messages per run (default: ${DEFAULT-VALUE}).")
+    int messages;
+
+    @Option(names = "--changes-per-transaction", defaultValue = "100", description = "framing: changes between Begin and Commit (default: ${DEFAULT-VALUE}).")
+    int changesPerTransaction;
+
+    @Option(names = "--warmup-messages", defaultValue = "500000", description = "framing: messages of each design's untimed warm-up run (default: ${DEFAULT-VALUE}).")
+    int warmupMessages;
+
+    @Option(names = "--pack-bytes", defaultValue = "131072", description = "framing: the packing design's largest pack (default: ${DEFAULT-VALUE}).")
+    int packBytes;
+
+    @Option(names = "--big-bytes", defaultValue = "6000000", description = "framing: size of the big change (default: ${DEFAULT-VALUE}).")
+    int bigBytes;
+
+    @Option(names = "--small-after-big", defaultValue = "100", description = "framing: small transactions right after the big change (default: ${DEFAULT-VALUE}).")
+    int smallAfterBig;
+
+    @Option(names = "--timeout", defaultValue = "PT30M", description = "The longest one drain may take, ISO-8601 (default: ${DEFAULT-VALUE}).")
+    Duration timeout;
+
+    @Option(names = "--out", defaultValue = "bench/results", description = "Directory of the report (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--work-dir", description = "Where PostgreSQL and Pulsar keep their data (default: a new temporary directory).")
+    Path workDir;
+
+    public static void main(String[] args) {
+        // The in-process broker leaves non-daemon threads behind: exit explicitly.
+        System.exit(new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Set<Scenario> chosen = scenarios.isEmpty() ? EnumSet.noneOf(Scenario.class) : EnumSet.copyOf(scenarios);
+        CaptureScenario.Options captureOptions = new CaptureScenario.Options(rows, updates, transactions, runs, warmupRows, recvlogical, timeout);
+        FramingScenario.Options framingOptions = new FramingScenario.Options(messages, changesPerTransaction, runs, warmupMessages, packBytes,
+                bigBytes, smallAfterBig);
+        if (chosen.contains(Scenario.capture) && !Files.isExecutable(recvlogical)) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--pg-recvlogical " + recvlogical + " is not an executable file");
+        }
+        String command = System.getProperty("pgcapture.bench.command", "hack/bench " + String.join(" ", rawArgs()));
+        Path dir = workDir != null ? workDir : Files.createTempDirectory("pgcapture-bench");
+        Instant startedAt = Instant.now();
+        long started = System.nanoTime();
+
+        long infraStarted = System.nanoTime();
+        try (LocalPostgres postgres = LocalPostgres.start(LocalPostgres.Settings.ephemeral(dir.resolve("postgres")));
+             LocalPulsar pulsar = LocalPulsar.start(LocalPulsar.Settings.ephemeral(dir.resolve("pulsar")));
+             PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(pulsar.httpUrl()).build();
+             PulsarClient client = PulsarClient.builder().serviceUrl(pulsar.serviceUrl()).build()) {
+            double infraSeconds = (System.nanoTime() - infraStarted) / 1e9;
+            Report.Environment environment = new Report.Environment(Machine.describe(), postgresVersion(postgres),
+                    PulsarVersion.getVersion(), recvlogicalVersion(), command, startedAt, infraSeconds);
+            CaptureScenario.Result capture = null;
+            FramingScenario.Result framing = null;
+            if (chosen.contains(Scenario.capture)) {
+                capture = new CaptureScenario(postgres, pulsar, admin, captureOptions).run();
+            }
+            if (chosen.contains(Scenario.framing)) {
+                framing = new FramingScenario(client, admin, framingOptions).run();
+            }
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            String markdown = new Report(environment, capture, framing, took).markdown();
+            Files.createDirectories(out);
+            Path file = out.resolve("bench-" + startedAt.toString().replace(":", "").replaceAll("\\.\\d+", "") + ".md");
+            Files.writeString(file, markdown);
+            System.out.println(markdown);
+            log.info("report written to {} (the whole run took {} s)", file, took.toSeconds());
+            return 0;
+        }
+    }
+
+    private List<String> rawArgs() {
+        return new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private static String postgresVersion(LocalPostgres postgres) throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:postgresql://" + postgres.host() + ":" + postgres.port() + "/postgres",
+                LocalPostgres.SUPERUSER, "");
+             Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT version()")) {
+            r.next();
+            return r.getString(1);
+        }
+    }
+
+    private String recvlogicalVersion() {
+        try {
+            Process p = new ProcessBuilder(recvlogical.toString(), "--version").redirectErrorStream(true).start();
+            String version = new String(p.getInputStream().readAllBytes()).trim();
+            p.waitFor();
+            return version;
+        } catch (Exception e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+}

@@ -133,6 +133,10 @@ public final class LocalPulsar implements AutoCloseable {
                 "journalMaxGroupWaitMSec=0",
                 "journalPreAllocSizeMB=1",
                 "allowLoopback=true",
+                // The broker accepts 5 MiB messages; with its metadata an entry is a little
+                // larger, and a bookie at its default 5 MiB frame limit would drop the
+                // connection on it forever. Pulsar's own bookkeeper.conf has this value.
+                "nettyMaxFrameSizeBytes=5253120",
                 "httpServerEnabled=false",
                 "dbStorage_writeCacheMaxSizeMb=16",
                 "dbStorage_readAheadCacheMaxSizeMb=16",

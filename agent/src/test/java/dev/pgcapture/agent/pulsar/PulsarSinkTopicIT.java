@@ -70,7 +70,7 @@ class PulsarSinkTopicIT {
             try (PulsarSink second = new PulsarSink(secondAgent, pulsar.admin(), settings)) {
                 FatalAgentException e = assertThrows(FatalAgentException.class, () -> second.setup(new Committed()));
                 assertTrue(e.getMessage().startsWith("topic " + topic + " already has a producer: producer " + settings.producerName()
-                        + " cannot publish to it exclusively. Is another pgcapture agent running on this topic? ("), e.getMessage());
+                        + " cannot publish to it exclusively. Is another pgcapture agent running on this topic?"), e.getMessage());
             }
             try (PulsarSink other = new PulsarSink(secondAgent, pulsar.admin(), settings.withProducerName("another-name"))) {
                 FatalAgentException e = assertThrows(FatalAgentException.class, () -> other.setup(new Committed()));

@@ -1,5 +1,6 @@
 package dev.pgcapture.bench;
 
+import dev.pgcapture.agent.pulsar.Acknowledgements;
 import dev.pgcapture.core.Checkpoint;
 import dev.pgcapture.core.SourceMessage;
 import dev.pgcapture.core.TopicFormat;
@@ -41,7 +42,7 @@ final class PackingPublisher implements FramedPublisher {
     private final int maxPendingMessages;
     private final ByteArrayOutputStream pack;
     private Producer<byte[]> producer;
-    private InOrderAcks acks;
+    private Acknowledgements acks;
     private long nextSequenceId;
     private String firstKey;
     private Checkpoint lastCheckpoint;
@@ -76,7 +77,7 @@ final class PackingPublisher implements FramedPublisher {
                 .compressionType(CompressionType.LZ4)
                 .create();
         nextSequenceId = producer.getLastSequenceId() + 1;
-        acks = new InOrderAcks(committed);
+        acks = new Acknowledgements(committed);
     }
 
     private void prepareTopic() throws PulsarAdminException, InterruptedException {
@@ -134,7 +135,7 @@ final class PackingPublisher implements FramedPublisher {
             sendPack();
         }
         producer.flushAsync();
-        acks.awaitAll(timeout);
+        acks.awaitAll(topic, timeout);
     }
 
     @Override

@@ -14,7 +14,7 @@ import java.util.function.Consumer;
  * succeeded. The first failure stops all reporting for good and is kept for
  * {@link #throwIfFailed}. Reports happen under this object's lock, one at a time.
  */
-final class Acknowledgements {
+public final class Acknowledgements {
 
     private record Pending(Checkpoint checkpoint, CompletableFuture<?> acknowledged) {
     }
@@ -23,12 +23,13 @@ final class Acknowledgements {
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
     private Throwable failure;
 
-    Acknowledgements(Consumer<Checkpoint> committed) {
+    /** Reports to {@code committed} each checkpoint up to which everything is acknowledged. */
+    public Acknowledgements(Consumer<Checkpoint> committed) {
         this.committed = Objects.requireNonNull(committed, "committed");
     }
 
     /** Tracks a message; {@code acknowledged} completes when all of its Pulsar messages are. */
-    void track(Checkpoint checkpoint, CompletableFuture<?> acknowledged) {
+    public void track(Checkpoint checkpoint, CompletableFuture<?> acknowledged) {
         synchronized (this) {
             pending.addLast(new Pending(checkpoint, acknowledged));
         }
@@ -36,7 +37,7 @@ final class Acknowledgements {
     }
 
     /** @throws SinkFailedException with the first send failure, if any */
-    synchronized void throwIfFailed(String topic) throws SinkFailedException {
+    public synchronized void throwIfFailed(String topic) throws SinkFailedException {
         if (failure != null) {
             throw new SinkFailedException("publishing to topic " + topic + " failed: " + failure.getMessage(), failure);
         }
@@ -48,7 +49,7 @@ final class Acknowledgements {
      * @throws SinkFailedException when a send failed
      * @throws TimeoutException when messages are still unacknowledged after {@code timeout}
      */
-    synchronized void awaitAll(String topic, Duration timeout) throws SinkFailedException, TimeoutException, InterruptedException {
+    public synchronized void awaitAll(String topic, Duration timeout) throws SinkFailedException, TimeoutException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             throwIfFailed(topic);

@@ -45,7 +45,10 @@ final class ReplicationErrors {
         return error;
     }
 
-    /** The published columns whose type is {@code type} or an array or domain over it, for the message. */
+    /**
+     * The published columns binary mode cannot send, by the same recursive test {@code init}
+     * and the DDL trigger use ({@code pgcapture.binary_sendable}), for the message.
+     */
     private static String affectedColumns(PostgresUrl url, String publication, String type) {
         String sql = """
                 SELECT format('%I.%I', pt.schemaname, pt.tablename), a.attname, format_type(a.atttypid, a.atttypmod)
@@ -53,14 +56,12 @@ final class ReplicationErrors {
                 JOIN pg_catalog.pg_namespace n ON n.nspname = pt.schemaname
                 JOIN pg_catalog.pg_class c ON c.relnamespace = n.oid AND c.relname = pt.tablename
                 JOIN pg_catalog.pg_attribute a ON a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-                JOIN pg_catalog.pg_type t ON t.oid = a.atttypid
-                WHERE pt.pubname = ? AND ? IN (format_type(t.oid, NULL), format_type(t.typelem, NULL), format_type(t.typbasetype, NULL))
+                WHERE pt.pubname = ? AND NOT pgcapture.binary_sendable(a.atttypid)
                 ORDER BY 1, a.attnum""";
         List<String> columns = new ArrayList<>();
         try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), url.properties());
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, publication);
-            statement.setString(2, type);
             try (ResultSet row = statement.executeQuery()) {
                 while (row.next()) {
                     columns.add(row.getString(1) + " column \"" + row.getString(2) + "\" (" + row.getString(3) + ")");
@@ -69,6 +70,6 @@ final class ReplicationErrors {
         } catch (SQLException e) {
             return "unknown (looking them up failed: " + e.getMessage() + ")";
         }
-        return columns.isEmpty() ? "none found by type name; `pgcapture check` lists them" : String.join(", ", columns);
+        return columns.isEmpty() ? "none found for type " + type + "; `pgcapture check` lists them" : String.join(", ", columns);
     }
 }

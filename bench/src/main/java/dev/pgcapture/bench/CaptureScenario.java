@@ -3,6 +3,7 @@ package dev.pgcapture.bench;
 import dev.pgcapture.agent.AgentRunner;
 import dev.pgcapture.agent.Pg2Pulsar;
 import dev.pgcapture.agent.capture.CaptureSettings;
+import dev.pgcapture.agent.capture.ReplicationSource;
 import dev.pgcapture.agent.pulsar.PulsarSinkSettings;
 import dev.pgcapture.agent.setup.CaptureSetup;
 import dev.pgcapture.core.Lsn;
@@ -112,7 +113,7 @@ final class CaptureScenario {
     }
 
     Result run() throws Exception {
-        protoVersion = serverVersionNum() >= 160000 ? 4 : 3;
+        protoVersion = ReplicationSource.protoVersion(serverVersionNum());
         PeerRun warmup = null;
         if (options.warmupRows() > 0) {
             log.info("capture: warm-up with {} rows (untimed, pgcapture only)", options.warmupRows());

@@ -13,7 +13,6 @@ import dev.pgcapture.core.TableName;
 import dev.pgcapture.proto.Change;
 import java.nio.ByteBuffer;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -81,7 +80,7 @@ public final class ReplicationSource implements Source {
             throw new IllegalStateException("capture was already called");
         }
         this.after = Objects.requireNonNull(resumeAfter, "resumeAfter");
-        connection = DriverManager.getConnection(url.jdbcUrl(), url.replicationProperties());
+        connection = url.connectReplication();
         int version = serverVersionNum(connection);
         if (version < 140000) {
             throw new FatalAgentException("PostgreSQL " + version / 10000 + " is too old: pgcapture needs PostgreSQL 14 or later"
@@ -250,8 +249,8 @@ public final class ReplicationSource implements Source {
         }
     }
 
-    /** The highest pgoutput protocol version the server speaks. */
-    static int protoVersion(int serverVersionNum) {
+    /** The highest pgoutput protocol version a server of this {@code server_version_num} speaks. */
+    public static int protoVersion(int serverVersionNum) {
         if (serverVersionNum >= 160000) {
             return 4;
         }

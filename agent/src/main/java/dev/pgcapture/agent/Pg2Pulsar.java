@@ -7,7 +7,6 @@ import dev.pgcapture.agent.pulsar.PulsarSinkSettings;
 import dev.pgcapture.agent.setup.DdlLogs;
 import dev.pgcapture.core.PostgresUrl;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
@@ -111,8 +110,7 @@ public final class Pg2Pulsar {
     }
 
     private void pruneDdlLogs() {
-        PostgresUrl source = settings.source();
-        try (Connection connection = DriverManager.getConnection(source.jdbcUrl(), source.properties())) {
+        try (Connection connection = settings.source().connect()) {
             int pruned = DdlLogs.prune(connection, settings.ddlLogsKeep());
             if (pruned > 0) {
                 log.info("pruned {} DDL events older than {} from {}", pruned, settings.ddlLogsKeep(), DdlLogs.TABLE);

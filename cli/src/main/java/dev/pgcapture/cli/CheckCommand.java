@@ -35,7 +35,7 @@ final class CheckCommand implements Callable<Integer> {
         CaptureSetup.Settings settings = options.settings(false);
         PostgresUrl url = options.url();
         PrintWriter out = spec.commandLine().getOut();
-        try (Connection c = SourceOptions.connect(url)) {
+        try (Connection c = url.connect()) {
             PreflightReport report = new Preflight(settings).run(c);
             report.lines().forEach(out::println);
             int failures = report.lines(PreflightReport.Status.FAIL).size();

@@ -48,7 +48,7 @@ final class InitCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         String what = drop ? "pgcapture init --drop" : "pgcapture init";
-        try (Connection c = SourceOptions.connect(url)) {
+        try (Connection c = url.connect()) {
             CaptureSetup setup = new CaptureSetup(settings);
             SetupReport report = drop ? setup.drop(c) : setup.init(c);
             report.actions().forEach(out::println);

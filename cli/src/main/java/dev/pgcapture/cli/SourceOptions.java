@@ -2,8 +2,6 @@ package dev.pgcapture.cli;
 
 import dev.pgcapture.agent.capture.CaptureSettings;
 import dev.pgcapture.core.PostgresUrl;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import picocli.CommandLine.Help;
 import picocli.CommandLine.Model.CommandSpec;
@@ -50,11 +48,6 @@ final class SourceOptions {
     /** A usage error of the command these options belong to (exit code 2). */
     ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);
-    }
-
-    /** An ordinary connection to {@code url}; the caller closes it. */
-    static Connection connect(PostgresUrl url) throws SQLException {
-        return DriverManager.getConnection(url.jdbcUrl(), url.properties());
     }
 
     /** The text of a database error without a stack trace, first line only. */

@@ -3,6 +3,9 @@ package dev.pgcapture.core;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -245,6 +248,16 @@ public final class PostgresUrl {
         replication.setProperty("assumeMinServerVersion", "14");
         replication.setProperty("preferQueryMode", "simple");
         return replication;
+    }
+
+    /** A new ordinary connection to the database; the caller closes it. */
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, properties());
+    }
+
+    /** A new logical replication connection to the database ({@link #replicationProperties}); the caller closes it. */
+    public Connection connectReplication() throws SQLException {
+        return DriverManager.getConnection(jdbcUrl, replicationProperties());
     }
 
     /** The user name, if the URL gives one. */

@@ -45,8 +45,7 @@ public final class TestDatabase {
 
     /** A new logical replication connection ({@code replication=database}). The caller closes it. */
     public Connection connectReplication() throws SQLException {
-        PostgresUrl url = PostgresUrl.parse(jdbcUrl());
-        return DriverManager.getConnection(url.jdbcUrl(), url.replicationProperties());
+        return PostgresUrl.parse(jdbcUrl()).connectReplication();
     }
 
     /** Runs each statement in its own autocommit transaction. */

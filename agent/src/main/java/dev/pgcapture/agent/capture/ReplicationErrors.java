@@ -3,7 +3,6 @@ package dev.pgcapture.agent.capture;
 import dev.pgcapture.agent.FatalAgentException;
 import dev.pgcapture.core.PostgresUrl;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -59,7 +58,7 @@ final class ReplicationErrors {
                 WHERE pt.pubname = ? AND NOT pgcapture.binary_sendable(a.atttypid)
                 ORDER BY 1, a.attnum""";
         List<String> columns = new ArrayList<>();
-        try (Connection connection = DriverManager.getConnection(url.jdbcUrl(), url.properties());
+        try (Connection connection = url.connect();
              PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setString(1, publication);
             try (ResultSet row = statement.executeQuery()) {

@@ -122,16 +122,16 @@ public final class CaptureSetup {
     private void createObjects(Connection c, List<PublishedTable> noIdentity, List<String> actions) throws SQLException {
         try (Statement s = c.createStatement()) {
             if (!Catalog.schemaExists(c)) {
-                s.execute(SqlScript.section("create_schema"));
+                s.execute(Catalog.SQL.section("create_schema"));
                 actions.add("created schema pgcapture (no access for PUBLIC)");
             }
             if (!Catalog.ddlLogsExists(c)) {
-                s.execute(SqlScript.section("create_ddl_logs"));
+                s.execute(Catalog.SQL.section("create_ddl_logs"));
                 actions.add("created table " + DdlLogs.TABLE + " (no access for PUBLIC)");
             }
             for (String function : Catalog.FUNCTIONS) {
                 if (!Catalog.functionExists(c, function)) {
-                    s.execute(SqlScript.section("create_" + function, Catalog.SCHEMA));
+                    s.execute(Catalog.SQL.section("create_" + function, Catalog.SCHEMA));
                     actions.add("created function pgcapture." + function);
                 }
             }
@@ -148,7 +148,7 @@ public final class CaptureSetup {
             for (String trigger : Catalog.EVENT_TRIGGERS) {
                 Optional<String> enabled = Catalog.eventTrigger(c, trigger);
                 if (enabled.isEmpty()) {
-                    s.execute(SqlScript.section("create_trigger_" + trigger.substring("pgcapture_".length())));
+                    s.execute(Catalog.SQL.section("create_trigger_" + trigger.substring("pgcapture_".length())));
                     actions.add("created event trigger " + trigger + " (ENABLE ALWAYS)");
                 } else if (!enabled.get().equals("A")) {
                     s.execute("ALTER EVENT TRIGGER " + trigger + " ENABLE ALWAYS");

@@ -1,5 +1,6 @@
 package dev.pgcapture.agent.setup;
 
+import dev.pgcapture.agent.SqlScript;
 import dev.pgcapture.core.TableName;
 import java.sql.Array;
 import java.sql.Connection;
@@ -19,6 +20,7 @@ import java.util.Optional;
 final class Catalog {
 
     static final String SCHEMA = "pgcapture";
+    static final SqlScript SQL = SqlScript.load(Catalog.class, "setup.sql");
     static final List<String> EVENT_TRIGGERS =
             List.of("pgcapture_ddl_command_end", "pgcapture_sql_drop", "pgcapture_table_rewrite");
     static final List<String> FUNCTIONS = List.of("binary_sendable", "table_structure", "log_ddl");
@@ -83,7 +85,7 @@ final class Catalog {
     static List<PublishedTable> publishedTables(Connection c, List<TableName> tables) throws SQLException {
         Long[] oids = tables.isEmpty() ? null : tableOids(c, tables).toArray(Long[]::new);
         List<PublishedTable> published = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(SqlScript.section("published_tables"))) {
+        try (PreparedStatement s = c.prepareStatement(Catalog.SQL.section("published_tables"))) {
             Array array = oids == null ? null : c.createArrayOf("oid", oids);
             for (int i = 1; i <= 3; i++) {
                 s.setArray(i, array);
@@ -112,12 +114,12 @@ final class Catalog {
             schema = "pg_temp";
             if (!exists(c, "SELECT FROM pg_proc WHERE proname = 'binary_sendable' AND pronamespace = pg_my_temp_schema()")) {
                 try (Statement s = c.createStatement()) {
-                    s.execute(SqlScript.section("create_binary_sendable", schema));
+                    s.execute(Catalog.SQL.section("create_binary_sendable", schema));
                 }
             }
         }
         List<UnsendableColumn> columns = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement(SqlScript.section("unsendable_columns", schema))) {
+        try (PreparedStatement s = c.prepareStatement(Catalog.SQL.section("unsendable_columns", schema))) {
             s.setArray(1, c.createArrayOf("oid", tables.stream().map(PublishedTable::oid).toArray(Long[]::new)));
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {

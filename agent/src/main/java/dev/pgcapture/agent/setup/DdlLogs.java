@@ -28,7 +28,8 @@ import java.util.Objects;
  *          "columns": {"1": {"name": "id", "type_schema": "pg_catalog", "type_name": "int4",
  *                            "type_oid": 23, "type_sql": "integer", "not_null": true,
  *                            "default": "nextval('t_id_seq'::regclass)" or null,
- *                            "primary_key": true, "identity": "always|by default" or null,
+ *                            "primary_key": true, "primary_key_position": 1 or null,
+ *                            "identity": "always|by default" or null,
  *                            "generated": "expression" or null, "binary_sendable": true}}}}</pre>
  *       keyed by {@code attnum} (text); dropped columns are absent, so attnums can have gaps.
  *       For a {@code table_rewrite} row it is the table's structure before the rewrite (a

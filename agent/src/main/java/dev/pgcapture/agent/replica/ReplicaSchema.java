@@ -1,0 +1,33 @@
+package dev.pgcapture.agent.replica;
+
+import dev.pgcapture.agent.SqlScript;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * The schema {@code pgcapture} on a logical replica: the applied source position
+ * ({@code pgcapture.sources}), the source structure of each table ({@code pgcapture.tables}) and
+ * the source OIDs of user types ({@code pgcapture.types}). The SQL is in {@code replica.sql}.
+ */
+public final class ReplicaSchema {
+
+    /** The schema pgcapture's bookkeeping lives in, on the replica as on the source. */
+    public static final String SCHEMA = "pgcapture";
+
+    static final SqlScript SQL = SqlScript.load(ReplicaSchema.class, "replica.sql");
+
+    private static final String[] CREATE = {"create_schema", "create_sources", "create_tables", "create_types"};
+
+    private ReplicaSchema() {
+    }
+
+    /** Creates whatever is missing of the schema; safe to run at every start. */
+    public static void ensure(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (String section : CREATE) {
+                s.execute(SQL.section(section));
+            }
+        }
+    }
+}

@@ -27,8 +27,11 @@ import java.util.Optional;
  * @param commitTime when the source committed that transaction; empty after a seed
  * @param appliedAt when the replica committed it
  * @param seededLsn the consistent point of the last full seed, if any
+ * @param allTables whether the replica holds every published table (a seed without
+ *     {@code --tables}); when not, changes to tables it does not hold are not applied
  */
-public record ReplicaPosition(Checkpoint checkpoint, Optional<Instant> commitTime, Instant appliedAt, Optional<Lsn> seededLsn) {
+public record ReplicaPosition(Checkpoint checkpoint, Optional<Instant> commitTime, Instant appliedAt, Optional<Lsn> seededLsn,
+        boolean allTables) {
 
     public ReplicaPosition {
         Objects.requireNonNull(checkpoint, "checkpoint");
@@ -60,7 +63,8 @@ public record ReplicaPosition(Checkpoint checkpoint, Optional<Instant> commitTim
             return Optional.of(new ReplicaPosition(checkpoint,
                     Optional.ofNullable(commitTime).map(Timestamp::toInstant),
                     r.getTimestamp(5).toInstant(),
-                    Optional.ofNullable(seeded).map(Lsn::parse)));
+                    Optional.ofNullable(seeded).map(Lsn::parse),
+                    r.getBoolean(7)));
         }
     }
 
@@ -82,13 +86,19 @@ public record ReplicaPosition(Checkpoint checkpoint, Optional<Instant> commitTim
         }
     }
 
-    /** Records a full seed at consistent point {@code cp}. Call it in the transaction that commits the copy. */
-    public static void writeSeeded(Connection c, Lsn consistentPoint) throws SQLException {
+    /**
+     * Records a seed of the whole replica at consistent point {@code cp}. Call it in the
+     * transaction that commits the copy.
+     *
+     * @param allTables whether every published table was seeded, not a {@code --tables} subset
+     */
+    public static void writeSeeded(Connection c, Lsn consistentPoint, boolean allTables) throws SQLException {
         Checkpoint checkpoint = seededCheckpoint(consistentPoint);
         try (PreparedStatement s = c.prepareStatement(ReplicaSchema.SQL.section("write_seeded"))) {
             s.setString(1, checkpoint.lsn().toString());
             s.setLong(2, Integer.toUnsignedLong(checkpoint.seq()));
             s.setString(3, consistentPoint.toString());
+            s.setBoolean(4, allTables);
             s.executeUpdate();
         }
     }

@@ -16,7 +16,8 @@ CREATE TABLE IF NOT EXISTS pgcapture.sources (
     message_id  bytea,
     commit_time timestamptz,
     applied_at  timestamptz NOT NULL DEFAULT clock_timestamp(),
-    seeded_lsn  pg_lsn
+    seeded_lsn  pg_lsn,
+    all_tables  boolean     NOT NULL DEFAULT true
 );
 COMMENT ON TABLE pgcapture.sources IS 'pgcapture: the source checkpoint this replica has applied through; see dev.pgcapture.agent.replica.ReplicaPosition.';
 
@@ -24,11 +25,13 @@ COMMENT ON TABLE pgcapture.sources IS 'pgcapture: the source checkpoint this rep
 -- The structure of each replicated table as the source last described it (the form of
 -- pgcapture.ddl_logs.tables), keyed by the source's table OID, and the commit LSN from which the
 -- table takes changes from the topic: a table seeded at consistent point cp already holds every
--- transaction that committed before cp.
+-- transaction that committed before cp. needs_seed marks a table rewritten on the source (a
+-- rewrite changes rows without WAL events): its changes are skipped until it is seeded again.
 CREATE TABLE IF NOT EXISTS pgcapture.tables (
     source_oid  oid    PRIMARY KEY,
     structure   jsonb  NOT NULL,
-    apply_from  pg_lsn NOT NULL DEFAULT '0/0'
+    apply_from  pg_lsn NOT NULL DEFAULT '0/0',
+    needs_seed  boolean NOT NULL DEFAULT false
 );
 COMMENT ON TABLE pgcapture.tables IS 'pgcapture: the source structure of each replicated table, by source table OID; see dev.pgcapture.agent.replica.TableStructure.';
 
@@ -44,7 +47,7 @@ CREATE TABLE IF NOT EXISTS pgcapture.types (
 COMMENT ON TABLE pgcapture.types IS 'pgcapture: source OIDs of user types, by name.';
 
 -- :section read_position
-SELECT commit_lsn::text, seq, message_id, commit_time, applied_at, seeded_lsn::text
+SELECT commit_lsn::text, seq, message_id, commit_time, applied_at, seeded_lsn::text, all_tables
 FROM pgcapture.sources WHERE id = 1;
 
 -- :section write_position
@@ -55,8 +58,34 @@ SET commit_lsn = excluded.commit_lsn, seq = excluded.seq, message_id = excluded.
     commit_time = excluded.commit_time, applied_at = excluded.applied_at;
 
 -- :section write_seeded
-INSERT INTO pgcapture.sources AS s (id, commit_lsn, seq, message_id, commit_time, applied_at, seeded_lsn)
-VALUES (1, ?::pg_lsn, ?, NULL, NULL, clock_timestamp(), ?::pg_lsn)
+INSERT INTO pgcapture.sources AS s (id, commit_lsn, seq, message_id, commit_time, applied_at, seeded_lsn, all_tables)
+VALUES (1, ?::pg_lsn, ?, NULL, NULL, clock_timestamp(), ?::pg_lsn, ?)
 ON CONFLICT (id) DO UPDATE
 SET commit_lsn = excluded.commit_lsn, seq = excluded.seq, message_id = NULL, commit_time = NULL,
-    applied_at = excluded.applied_at, seeded_lsn = excluded.seeded_lsn;
+    applied_at = excluded.applied_at, seeded_lsn = excluded.seeded_lsn, all_tables = excluded.all_tables;
+
+-- :section read_tables
+SELECT source_oid::bigint, structure::text, apply_from::text, needs_seed FROM pgcapture.tables;
+
+-- :section write_table
+INSERT INTO pgcapture.tables (source_oid, structure, apply_from, needs_seed)
+VALUES (?, ?::jsonb, ?::pg_lsn, ?)
+ON CONFLICT (source_oid) DO UPDATE
+SET structure = excluded.structure, apply_from = excluded.apply_from, needs_seed = excluded.needs_seed;
+
+-- :section delete_table
+DELETE FROM pgcapture.tables WHERE source_oid = ?;
+
+-- :section write_type
+INSERT INTO pgcapture.types (source_oid, type_schema, type_name) VALUES (?, ?, ?)
+ON CONFLICT (source_oid) DO UPDATE SET type_schema = excluded.type_schema, type_name = excluded.type_name;
+
+-- :section try_lock
+-- The one-writer lock: at most one applier (or seed) per replica database. Session-level.
+SELECT pg_try_advisory_lock(?);
+
+-- :section lock_holder
+SELECT a.pid, a.application_name, a.client_addr::text, a.backend_start
+FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+WHERE l.locktype = 'advisory' AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  AND l.classid = ? AND l.objid = ? AND l.objsubid = 1 AND l.granted;

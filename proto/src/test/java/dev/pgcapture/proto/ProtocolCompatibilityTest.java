@@ -220,6 +220,24 @@ class ProtocolCompatibilityTest {
     }
 
     @Test
+    void ourAgentAdditions_arePresent() {
+        assertEquals(100, AgentDumpResponse.getDescriptor().findFieldByName("snapshot_lsn").getNumber());
+        ServiceDescriptor agent = FILE.findServiceByName("Agent");
+        MethodDescriptor tableDump = agent.findMethodByName("TableDump");
+        assertTrue(tableDump.isClientStreaming() && tableDump.isServerStreaming(), "TableDump is a bidirectional stream");
+        assertEquals("TableDumpRequest", tableDump.getInputType().getName());
+        assertEquals("TableDumpResponse", tableDump.getOutputType().getName());
+        MethodDescriptor tableInfo = agent.findMethodByName("TableInfo");
+        assertTrue(!tableInfo.isClientStreaming() && !tableInfo.isServerStreaming(), "TableInfo is unary");
+        assertEquals(List.of("start", "chunk", "whole"),
+                TableDumpRequest.getDescriptor().getOneofs().get(0).getFields().stream().map(FieldDescriptor::getName).toList());
+        assertEquals(List.of("snapshot", "change", "chunk_end"),
+                TableDumpResponse.getDescriptor().getOneofs().get(0).getFields().stream().map(FieldDescriptor::getName).toList());
+        assertTrue(TableInfoResponse.getDescriptor().findFieldByName("row_estimate").hasPresence(),
+                "a row estimate is absent, not -1, for a table never analyzed");
+    }
+
+    @Test
     void upstreamEncoding_parsesIntoOurClasses() throws Exception {
         // Bytes as a pgcapture peer writes them: CaptureMessage{checkpoint{lsn=0x1234, seq=7, data="m"},
         // change{op=UPDATE, schema="public", table="t", new=[{name="id", oid=23, binary=0x00000001}]}}.

@@ -82,8 +82,10 @@ public final class TypeOids {
                 default -> new TypeShape.Scalar();
             };
         }
+        boolean hasSend = r.getBoolean(11);
         long source = r.getLong(12);
-        return new Type(oid, name, shape, r.getBoolean(11), r.wasNull() ? null : (int) source);
+        Integer sourceOid = r.wasNull() ? null : (int) source;
+        return new Type(oid, name, shape, hasSend, sourceOid);
     }
 
     private static List<Integer> attributes(Array array) throws SQLException {

@@ -19,7 +19,15 @@ import dev.pgcapture.proto.TableInfoResponse;
 import dev.pgcapture.testkit.GrpcExtension;
 import dev.pgcapture.testkit.PostgresExtension;
 import dev.pgcapture.testkit.TestDatabase;
+import dev.pgcapture.core.PostgresUrl;
+import dev.pgcapture.core.TableName;
+import dev.pgcapture.proto.AgentGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import java.sql.Connection;
+import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -67,6 +75,35 @@ class AgentStatusIT {
             assertEquals(APPLIED.value(), before.getAppliedLsn());
             db.execute("ANALYZE t");
             assertEquals(3000, replica.blocking().tableInfo(request).getRowEstimate());
+        }
+    }
+
+    @Test
+    void agentServer_shutdown_endsTheDumpsStillRunningAtTheDeadline(TestDatabase db) throws Exception {
+        db.execute("CREATE TABLE t (id int)", "INSERT INTO t SELECT generate_series(1, 5000)");
+        try (Connection c = db.connect()) {
+            dev.pgcapture.agent.replica.ReplicaSchema.ensure(c);
+        }
+        PostgresUrl url = PostgresUrl.parse(db.jdbcUrl());
+        AgentService service = new AgentService(url, Clock.systemUTC(), ReplicaFixture.LIMITS, new DumpRegistry(url, Duration.ofSeconds(5)));
+        String name = InProcessServerBuilder.generateName();
+        AgentServer server = new AgentServer(InProcessServerBuilder.forName(name), service).start();
+        ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
+        try (TableDumpClient client = new TableDumpClient(AgentGrpc.newStub(channel), false)) {
+            try (Connection c = db.connect()) {
+                dev.pgcapture.agent.replica.ReplicaPosition.write(c, dev.pgcapture.core.Checkpoint.of(APPLIED, 0), Instant.now());
+            }
+            client.start(APPLIED, new TableName("public", "t"), null);
+            client.request(1);
+            client.snapshot(); // the dump holds its transaction open, waiting for the next request
+
+            assertFalse(server.shutdown(Duration.ofMillis(300)), "the open table dump outlives the graceful period");
+            Status status = client.error();
+            assertTrue(status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.CANCELLED, status.toString());
+            assertEquals(0, AgentDumpIT.count(db, "SELECT count(*) FROM pg_locks WHERE relation = 't'::regclass"),
+                    "the dump's transaction has ended");
+        } finally {
+            channel.shutdownNow();
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.pgcapture.agent.dump;
 
-import dev.pgcapture.agent.replica.ReplicaPosition;
 import dev.pgcapture.core.Lsn;
 import dev.pgcapture.core.PostgresUrl;
 import dev.pgcapture.core.TableName;
@@ -24,7 +23,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -146,6 +144,7 @@ public final class AgentService implements AgentGrpc.AsyncService, BindableServi
             TableName table = DumpRequests.table(request.getSchema(), request.getTable());
             TableInfoResponse.Builder info = TableInfoResponse.newBuilder();
             try (DumpSession session = DumpSession.open(replica, call, rowsRead)) {
+                session.attach(registry.register(table, call, limits.defaultWait())); // it locks the table too, briefly
                 DumpSession.Snapshot snapshot = session.begin(table);
                 info.setAppliedLsn(snapshot.applied().value()).setExists(snapshot.table().isPresent());
                 snapshot.table().ifPresent(t -> {
@@ -182,13 +181,6 @@ public final class AgentService implements AgentGrpc.AsyncService, BindableServi
     /** Dumps now waiting for their caller to read (flow control). */
     public int dumpsWaitingForReader() {
         return (int) calls.stream().filter(DumpCall::waitingForReader).count();
-    }
-
-    /** The replica's applied position, for callers in this process. */
-    public Optional<ReplicaPosition> position() throws SQLException {
-        try (Connection c = replica.connect()) {
-            return ReplicaPosition.read(c);
-        }
     }
 
     /** What a worker runs; every exception ends the call with a status. */

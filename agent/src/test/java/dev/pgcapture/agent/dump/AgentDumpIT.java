@@ -58,12 +58,15 @@ class AgentDumpIT {
             Map<Integer, Long> dumped = new HashMap<>();
             long snapshotIndex;
             long chunks = 0;
+            long began;
+            long tookMillis;
             try (RowWriter writer = new RowWriter(db, TABLE, ROWS, AgentDumpIT::lsn);
                     TableDumpClient client = new TableDumpClient(replica.async(), true)) {
                 await().atMost(TableDumpClient.WAIT).until(() -> writer.committed() >= 3);
                 long position = writer.committed();
                 client.start(lsn(position), TABLE, null);
                 TableDumpSnapshot snapshot = client.snapshot();
+                began = System.nanoTime();
                 snapshotIndex = (snapshot.getLsn() - BASE) / 0x100;
                 assertEquals(lsn(snapshotIndex).value(), snapshot.getLsn(), "the snapshot LSN is a checkpoint the applier committed");
                 assertTrue(snapshotIndex >= position, "the snapshot is at or after the caller's position");
@@ -85,6 +88,7 @@ class AgentDumpIT {
                 }
                 client.halfClose();
                 client.awaitCompleted();
+                tookMillis = (System.nanoTime() - began) / 1_000_000;
                 assertTrue(writer.committed() > snapshotIndex + 10, "the applier kept committing during the dump");
                 Map<Integer, Long> expected = writer.valuesAsOf(snapshotIndex);
                 List<String> wrong = new ArrayList<>();
@@ -101,7 +105,7 @@ class AgentDumpIT {
             long moved = count(db, "SELECT count(*) FROM " + TABLE.quoted() + " t JOIN initial_pages i USING (id)"
                     + " WHERE (t.ctid::text::point)[0]::bigint <> i.page");
             assertTrue(moved > 1000, "rows moved between pages: " + moved);
-            System.out.printf("table dump: %d rows in %d chunks while %d rows moved pages%n", dumped.size(), chunks, moved);
+            System.out.printf("table dump: %d rows in %d chunks in %d ms while %d rows moved pages%n", dumped.size(), chunks, tookMillis, moved);
         }
     }
 

@@ -73,7 +73,7 @@ record DdlEvent(long id, Kind kind, List<String> tags, String query, Map<Long, T
 
     DdlEvent {
         Objects.requireNonNull(kind, "kind");
-        tags = List.copyOf(tags);
+        tags = Collections.unmodifiableList(new ArrayList<>(tags));
         tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables)); // in the order the row lists them
         dropped = List.copyOf(dropped);
         rewritten = List.copyOf(rewritten);

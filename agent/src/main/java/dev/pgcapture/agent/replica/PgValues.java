@@ -86,6 +86,9 @@ final class PgValues {
                     if (c == '{' || c == '"') {
                         throw new IllegalArgumentException(what + " is not a one-dimensional array of plain elements: " + text);
                     }
+                    if (c == '\\' && pos + 1 < end) {
+                        c = text.charAt(++pos);
+                    }
                     element.append(c);
                     pos++;
                 }

@@ -63,7 +63,9 @@ class DdlApplierIT {
                     "ALTER TABLE items RENAME COLUMN tmp TO price");
             r.assertReplicaMatchesSource();
 
-            assertFalse(r.registered(ITEMS).needsSeed());
+            r.run("ALTER TABLE items ADD COLUMN label varchar(10) NOT NULL DEFAULT 'none'");
+            r.assertReplicaMatchesSource();
+            assertFalse(r.registered(ITEMS).needsSeed(), "no command so far changed rows without WAL events");
             assertTrue(r.interlock.calls.stream().allMatch(List.of(ITEMS)::equals) && !r.interlock.calls.isEmpty(),
                     "every ALTER first cancelled the dumps of items: " + r.interlock.calls);
         }
@@ -81,6 +83,19 @@ class DdlApplierIT {
             r.assertReplicaMatchesSource();
             assertTrue(r.registered(ITEMS).needsSeed(), "a rewritten table changed rows without WAL events: it needs a seed");
             assertTrue(r.reloadedRegistry().byName(ITEMS).orElseThrow().needsSeed(), "and the replica records it");
+        }
+    }
+
+    @Test
+    void addColumnWithAComputedDefault_marksTheTableForASeed_asTheSourcesValueForExistingRowsIsNotInTheEvent(TestDatabase source,
+            TestDatabase replica, TestPulsar pulsar) throws Exception {
+        source.execute("CREATE TABLE items (id int PRIMARY KEY)", "INSERT INTO items VALUES (1)");
+        try (DdlReplica r = DdlReplica.start(source, replica, pulsar)) {
+            assertEquals(List.of("ddl_command_end"), r.run("ALTER TABLE items ADD COLUMN stamped timestamptz NOT NULL DEFAULT now()"),
+                    "now() is evaluated once and stored without a rewrite");
+
+            r.assertReplicaMatchesSource();
+            assertTrue(r.reloadedRegistry().byName(ITEMS).orElseThrow().needsSeed());
         }
     }
 

@@ -19,7 +19,8 @@ import java.util.Set;
  * {@code ddl_command_end} row carries each affected table's structure after its command, and
  * the replica table is created or altered to that structure ({@link StructureDiff}); a
  * {@code sql_drop} row drops the tables it names; a {@code table_rewrite} row marks its table
- * for a new seed, as a rewrite changes rows without WAL events. Because every command of a
+ * for a new seed, as a rewrite changes rows without WAL events, and so does a column added with
+ * a computed default such as {@code now()}, whose value for existing rows the event does not carry. Because every command of a
  * multi-statement string or DO block writes its own row, applying the rows in order applies
  * each intermediate structure in turn.
  *
@@ -92,7 +93,8 @@ public final class DdlApplier {
                 execute(c, sql, target, commitLsn);
             }
             ReplicaTables.Table entry = plan.known()
-                    .map(t -> new ReplicaTables.Table(plan.structure(), t.applyFrom(), t.needsSeed()))
+                    .map(t -> new ReplicaTables.Table(plan.structure(), t.applyFrom(),
+                            t.needsSeed() || StructureDiff.addsComputedDefault(t.structure(), plan.structure())))
                     .orElseGet(() -> new ReplicaTables.Table(plan.structure(), Lsn.ZERO, false));
             tables.put(c, entry);
             for (TableStructure.Column column : plan.structure().columns().values()) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -30,6 +31,10 @@ final class StructureDiff {
             super(message);
         }
     }
+
+    /** A literal as {@code pg_get_expr} prints it, with an optional cast: {@code 'none'::character varying}, {@code (-1.5)}, {@code true}. */
+    private static final Pattern CONSTANT = Pattern.compile(
+            "(?:'(?:[^']|'')*'|\\(?-?[0-9]+(?:\\.[0-9]+)?(?:[eE][-+]?[0-9]+)?\\)?|true|false|NULL)(?:::[a-zA-Z_\"][a-zA-Z0-9_ .,()\\[\\]\"$]*)?");
 
     private final TableStructure old;
     private final TableStructure now;
@@ -80,6 +85,19 @@ final class StructureDiff {
     static boolean primaryKeyChanged(TableStructure old, TableStructure now) {
         return !old.primaryKey().stream().map(Column::attnum).toList()
                 .equals(now.primaryKey().stream().map(Column::attnum).toList());
+    }
+
+    /**
+     * Whether {@code now} adds a column whose default is not a plain constant ({@code now()},
+     * {@code CURRENT_USER}, …). PostgreSQL evaluates such a default once for the existing rows
+     * and stores the value without a rewrite or WAL events for them; the replica's
+     * {@code ADD COLUMN} computes its own value, so the table must be seeded again. (Volatile
+     * defaults, identity and generated columns rewrite the table on the source, which says so itself.)
+     */
+    static boolean addsComputedDefault(TableStructure old, TableStructure now) {
+        return now.columns().values().stream()
+                .filter(c -> !old.columns().containsKey(c.attnum()))
+                .anyMatch(c -> c.defaultExpr() != null && !CONSTANT.matcher(c.defaultExpr()).matches());
     }
 
     private void moveAndRename() {

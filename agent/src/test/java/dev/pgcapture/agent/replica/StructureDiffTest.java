@@ -128,6 +128,22 @@ class StructureDiffTest {
                 e.getMessage());
     }
 
+    @Test
+    void addsComputedDefault_onlyForANewColumnWhoseDefaultIsNotALiteral() {
+        TableStructure old = table("public", "t", column(1, "id", "integer").key(1));
+        for (String constant : List.of("'none'::character varying", "0", "(-1.5)", "true", "NULL::text", "'happy'::other.mood",
+                "'{}'::text[]", "'2024-01-01 00:00:00+00'::timestamp with time zone")) {
+            assertEquals(false, StructureDiff.addsComputedDefault(old, table("public", "t", column(1, "id", "integer").key(1),
+                    column(2, "c", "text").defaultTo(constant))), constant);
+        }
+        for (String computed : List.of("now()", "CURRENT_USER", "('x'::text || now())", "(1 + 2)")) {
+            assertEquals(true, StructureDiff.addsComputedDefault(old, table("public", "t", column(1, "id", "integer").key(1),
+                    column(2, "c", "text").defaultTo(computed))), computed);
+        }
+        TableStructure withNow = table("public", "t", column(1, "id", "integer").key(1).defaultTo("now()"));
+        assertEquals(false, StructureDiff.addsComputedDefault(old, withNow), "a default set on an existing column changes no rows");
+    }
+
     private static TableStructure table(String schema, String name, ColumnBuilder... columns) {
         TreeMap<Integer, Column> byAttnum = new TreeMap<>();
         for (ColumnBuilder column : columns) {

@@ -7,6 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgcapture.agent.replica.ApplyException;
 import dev.pgcapture.agent.replica.DdlApplier;
+import dev.pgcapture.agent.replica.ReplicaCatalog;
+import dev.pgcapture.agent.replica.ReplicaPosition;
+import dev.pgcapture.core.Lsn;
 import dev.pgcapture.core.TableName;
 import dev.pgcapture.testkit.PostgresExtension;
 import dev.pgcapture.testkit.PulsarExtension;
@@ -82,6 +85,9 @@ class DdlApplierIT {
 
             r.assertReplicaMatchesSource();
             assertTrue(r.registered(ITEMS).needsSeed(), "a rewritten table changed rows without WAL events: it needs a seed");
+            assertEquals(List.of("table_rewrite", "ddl_command_end"), r.run("ALTER TABLE items ALTER COLUMN id TYPE bigint"),
+                    "the primary key's index is rebuilt without a sql_drop row");
+            r.assertReplicaMatchesSource();
             assertTrue(r.reloadedRegistry().byName(ITEMS).orElseThrow().needsSeed(), "and the replica records it");
         }
     }
@@ -171,6 +177,23 @@ class DdlApplierIT {
             assertEquals(List.of("ddl_command_end", "ddl_command_end", "ddl_command_end", "sql_drop", "ddl_command_end"), block,
                     "a DO block: one row per command, in the order they ran");
             r.assertReplicaMatchesSource();
+        }
+    }
+
+    @Test
+    void replicaSeededWithSomeTables_doesNotCreateNewSourceTables_butFollowsItsOwn(TestDatabase source, TestDatabase replica,
+            TestPulsar pulsar) throws Exception {
+        source.execute("CREATE TABLE items (id int PRIMARY KEY)");
+        try (DdlReplica r = DdlReplica.start(source, replica, pulsar)) {
+            ReplicaPosition.writeSeeded(r.replica(), Lsn.parse("0/1"), false);
+            r.replica().commit();
+
+            r.run("CREATE TABLE elsewhere (id int PRIMARY KEY)", "ALTER TABLE items ADD COLUMN v text");
+
+            assertTrue(ReplicaCatalog.table(r.replica(), new TableName("public", "elsewhere")).isEmpty(), "not created");
+            assertTrue(r.reloadedRegistry().byName(new TableName("public", "elsewhere")).isEmpty(), "not registered");
+            assertTrue(ReplicaCatalog.table(r.replica(), ITEMS).orElseThrow().column("v") != null, "its own table still follows");
+            r.replica().commit();
         }
     }
 

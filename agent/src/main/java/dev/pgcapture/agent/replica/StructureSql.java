@@ -47,6 +47,16 @@ public final class StructureSql {
         return statements;
     }
 
+    /** {@code CREATE SCHEMA IF NOT EXISTS}, for a table that goes to a schema the replica may not have yet. */
+    public static String createSchema(String schema) {
+        return "CREATE SCHEMA IF NOT EXISTS " + TableName.quoteIdentifier(schema);
+    }
+
+    /** {@code DROP TABLE IF EXISTS}: the replica table of a table the source dropped. */
+    public static String dropTable(TableName table) {
+        return "DROP TABLE IF EXISTS " + table.quoted();
+    }
+
     /** {@code "name" type [GENERATED …] [DEFAULT …] [NOT NULL]}, as in {@code CREATE TABLE} or {@code ADD COLUMN}. */
     public static String columnDefinition(TableStructure.Column column) {
         StringBuilder sql = new StringBuilder(TableName.quoteIdentifier(column.name())).append(' ').append(column.typeSql());

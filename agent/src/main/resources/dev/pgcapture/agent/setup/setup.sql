@@ -77,7 +77,7 @@ AS $fn$
                         'not_null', a.attnotnull,
                         'default', CASE WHEN a.attgenerated = '' THEN pg_get_expr(d.adbin, d.adrelid) END,
                         'primary_key', coalesce(a.attnum = ANY (pk.indkey::int2[]), false),
-                        'primary_key_position', array_position(pk.indkey::int2[], a.attnum),
+                        'primary_key_position', (SELECT k.n FROM unnest(pk.indkey::int2[]) WITH ORDINALITY k(attnum, n) WHERE k.attnum = a.attnum),
                         'identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END,
                         'generated', CASE WHEN a.attgenerated <> '' THEN pg_get_expr(d.adbin, d.adrelid) END,
                         'binary_sendable', pgcapture.binary_sendable(a.atttypid)

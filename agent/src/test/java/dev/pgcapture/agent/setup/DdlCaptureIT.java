@@ -52,6 +52,17 @@ class DdlCaptureIT {
     }
 
     @Test
+    void compositePrimaryKey_logsEachColumnsOneBasedPositionInTheKey(TestDatabase db) throws Exception {
+        try (Installed pg = Installed.on(db)) {
+            pg.init();
+            db.execute("CREATE TABLE lines (a int, b int, c int, PRIMARY KEY (c, a))");
+
+            assertEquals(List.of("a:2", "b:-", "c:1"), pg.rows("SELECT col ->> 'name' || ':' || coalesce(col ->> 'primary_key_position', '-')"
+                    + " FROM pgcapture.ddl_logs, jsonb_each(tables) t(oid, v), jsonb_each(v -> 'columns') k(attnum, col) ORDER BY k.attnum::int"));
+        }
+    }
+
+    @Test
     void addColumnWithDefault_logsTheNewColumnAndItsDefault(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE items (id int PRIMARY KEY, gone int, name text)");
         try (Installed pg = Installed.on(db)) {

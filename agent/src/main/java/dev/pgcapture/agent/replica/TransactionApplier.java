@@ -126,8 +126,8 @@ final class TransactionApplier {
         exclusive = true;
         interlock.beforeExclusive(names);
         String sql = "TRUNCATE " + String.join(", ", names.stream().map(TableName::quoted).toList())
-                + (change.getTruncate().getCascade() ? " CASCADE" : "")
-                + (change.getTruncate().getRestartIdentity() ? " RESTART IDENTITY" : "");
+                + (change.getTruncate().getRestartIdentity() ? " RESTART IDENTITY" : "")
+                + (change.getTruncate().getCascade() ? " CASCADE" : "");
         try (Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {

@@ -68,6 +68,21 @@ class Pulsar2PgIT {
     }
 
     @Test
+    void pulsar2pg_transactionLargerThanTheApplierBuffers_appliesWholeInOneCommit(TestPostgres postgres, TestDatabase source,
+            TestPulsar pulsar) throws Exception {
+        source.execute(MixedWorkload.DDL);
+        TestDatabase replica = postgres.newDatabase();
+        try (ReplicaFixture fixture = ReplicaFixture.start(source, replica, pulsar, ApplySettings.defaults())) {
+            source.execute("BEGIN; INSERT INTO parents SELECT g, 'p' FROM generate_series(1, 15000) g; "
+                    + "UPDATE parents SET name = 'q' WHERE id % 3 = 0; DELETE FROM parents WHERE id % 5 = 0; COMMIT");
+            Checkpoint last = fixture.awaitCaughtUp();
+
+            fixture.assertSameRows("public.parents");
+            assertEquals(last, fixture.position().checkpoint());
+        }
+    }
+
+    @Test
     void pulsar2pg_secondApplierOnTheSameReplica_failsNamingTheHolder(TestPostgres postgres, TestDatabase source, TestPulsar pulsar)
             throws Exception {
         source.execute(MixedWorkload.DDL);

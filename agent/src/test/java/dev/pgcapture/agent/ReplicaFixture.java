@@ -135,7 +135,7 @@ final class ReplicaFixture implements AutoCloseable {
      * applied it all; returns the topic's last Commit checkpoint.
      */
     Checkpoint awaitCaughtUp() throws Exception {
-        capture.awaitConfirmedAtLeast(insertLsn(source));
+        awaitCaughtUpInTopic();
         Checkpoint last = lastCommit(pulsar, capture.topic());
         await("the replica applying through " + last).atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
             Throwable failed = failure.get();
@@ -145,6 +145,11 @@ final class ReplicaFixture implements AutoCloseable {
             return !position().checkpoint().lsn().isBefore(last.lsn());
         });
         return last;
+    }
+
+    /** Waits until the topic holds everything committed on the source so far. */
+    void awaitCaughtUpInTopic() throws Exception {
+        capture.awaitConfirmedAtLeast(insertLsn(source));
     }
 
     ReplicaPosition position() throws SQLException {

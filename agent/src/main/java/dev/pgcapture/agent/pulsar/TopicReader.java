@@ -37,6 +37,16 @@ public final class TopicReader implements AutoCloseable {
     }
 
     /**
+     * Opens a reader at the Pulsar message {@code start} of {@code topic}, that message included.
+     * {@code start} must be the first (or only) Pulsar message of a pgcapture message.
+     */
+    public static TopicReader fromMessage(PulsarClient client, String topic, MessageId start) throws IOException {
+        Objects.requireNonNull(topic, "topic");
+        Objects.requireNonNull(start, "start");
+        return new TopicReader(client.newReader(Schema.BYTES).topic(topic).startMessageId(start).startMessageIdInclusive().create());
+    }
+
+    /**
      * The next message, waiting at most {@code timeout} for each Pulsar message; {@code null}
      * when none arrived in time.
      *

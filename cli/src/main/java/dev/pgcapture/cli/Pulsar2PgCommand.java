@@ -1,0 +1,167 @@
+package dev.pgcapture.cli;
+
+import dev.pgcapture.agent.AgentRunner;
+import dev.pgcapture.agent.FatalAgentException;
+import dev.pgcapture.agent.Pulsar2Pg;
+import dev.pgcapture.agent.replica.ApplySettings;
+import dev.pgcapture.agent.replica.DumpInterlock;
+import dev.pgcapture.agent.replica.TableReseeder;
+import dev.pgcapture.core.PostgresUrl;
+import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pgcapture pulsar2pg}: the replica agent. Applies the capture topic to a seeded replica
+ * until SIGTERM or Ctrl-C, then commits the batch it holds and exits; exit code 1 when a change
+ * cannot be applied, another applier holds the replica, or the replica was never seeded.
+ */
+@Command(name = "pulsar2pg", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Apply a capture topic to a logical replica: whole source transactions in commit order, under the "
+                + "replication origin 'pgcapture', the replica's checkpoint (pgcapture.sources) written in the same "
+                + "transaction as the data. Seed the replica first (pgcapture seed). Stops cleanly on SIGTERM or Ctrl-C.")
+final class Pulsar2PgCommand implements Callable<Integer> {
+
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\s\\[\\]]*):(\\d{1,5})");
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--pg-url", paramLabel = "URL",
+            description = "The replica database: postgres://user:password@host:port/db, postgresql://… or jdbc:postgresql://… (required).")
+    String pgUrl;
+
+    @Option(names = "--pulsar-url", paramLabel = "URL", description = "The Pulsar broker's service URL, pulsar://host:6650 (required).")
+    String pulsarUrl;
+
+    @Option(names = "--topic", paramLabel = "TOPIC",
+            description = "The capture topic pg2pulsar writes: persistent://tenant/namespace/name, or a name in public/default (required).")
+    String topic;
+
+    @Option(names = "--source-url", paramLabel = "URL",
+            description = "The source database, to seed again a table the source rewrote (default: log the seed command to run).")
+    String sourceUrl;
+
+    @Option(names = "--batch-size", paramLabel = "N", defaultValue = "" + ApplySettings.DEFAULT_BATCH_SIZE,
+            description = "At most this many source transactions per replica transaction.")
+    int batchSize;
+
+    @Option(names = "--batch-delay", paramLabel = "DURATION", defaultValue = "200ms", converter = DurationConverter.class,
+            description = "A replica transaction is committed at the latest this long after its first source transaction.")
+    Duration batchDelay;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = "Serve the Agent gRPC service (dumps of this replica) on this address, e.g. 0.0.0.0:10001 (default: none).")
+    String listen;
+
+    @Override
+    public Integer call() throws Exception {
+        Pulsar2Pg.Settings settings = settings();
+        Optional<InetSocketAddress> listenAddress = listenAddress();
+        Optional<PostgresUrl> source = Optional.ofNullable(sourceUrl).filter(url -> !url.isBlank()).map(url -> parseUrl("--source-url", url));
+        DumpInterlock interlock = DumpInterlock.NONE;
+        AutoCloseable agentService = startAgentService(listenAddress, settings);
+        Pulsar2Pg agent = new Pulsar2Pg(settings, AgentRunner.Backoff.standard(), interlock, reseeder(source));
+        PrintWriter err = spec.commandLine().getErr();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread stopper = new Thread(() -> {
+            agent.stop();
+            try {
+                finished.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "pulsar2pg-stop");
+        Runtime.getRuntime().addShutdownHook(stopper);
+        try (agentService) {
+            agent.run();
+            return 0;
+        } catch (FatalAgentException e) {
+            err.println("pulsar2pg stopped: " + e.getMessage());
+            err.flush();
+            return 1;
+        } finally {
+            finished.countDown();
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopper);
+            } catch (IllegalStateException shuttingDown) {
+                // The hook is running: it is what stopped the agent.
+            }
+        }
+    }
+
+    /**
+     * HOOK for the Agent gRPC service (dumps): start it on {@code listen} against
+     * {@code settings.replica()} and return what stops it; its dump interlock must then be the
+     * one passed to {@link Pulsar2Pg}. Until it is wired, {@code --listen} is validated and noted.
+     */
+    private AutoCloseable startAgentService(Optional<InetSocketAddress> listen, Pulsar2Pg.Settings settings) {
+        listen.ifPresent(address -> spec.commandLine().getErr().println(
+                "pulsar2pg: the Agent gRPC service is not part of this build; not listening on " + address));
+        return () -> { };
+    }
+
+    /** HOOK for re-seeding rewritten tables from the source; null logs the seed command to run instead. */
+    private static TableReseeder reseeder(Optional<PostgresUrl> source) {
+        return null;
+    }
+
+    private Pulsar2Pg.Settings settings() {
+        PostgresUrl replica = parseUrl("--pg-url", required(pgUrl, "--pg-url=URL", "PGCAPTURE_PG_URL"));
+        String fullTopic = required(topic, "--topic=TOPIC", "PGCAPTURE_TOPIC");
+        if (!fullTopic.contains("://")) {
+            fullTopic = "persistent://public/default/" + fullTopic;
+        }
+        try {
+            ApplySettings apply = new ApplySettings(batchSize, batchDelay);
+            return new Pulsar2Pg.Settings(replica, required(pulsarUrl, "--pulsar-url=URL", "PGCAPTURE_PULSAR_URL"), fullTopic, apply);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    /** The parsed {@code --listen}, or empty; a malformed address is a usage error. */
+    Optional<InetSocketAddress> listenAddress() {
+        if (listen == null || listen.isBlank()) {
+            return Optional.empty();
+        }
+        Matcher m = HOST_PORT.matcher(listen.strip());
+        int port = m.matches() ? Integer.parseInt(m.group(2)) : -1;
+        if (port < 1 || port > 65535) {
+            throw usage("--listen: \"" + listen + "\" is not HOST:PORT with a port from 1 to 65535 (e.g. 0.0.0.0:10001 or [::1]:10001)");
+        }
+        String host = m.group(1).isEmpty() ? "0.0.0.0" : m.group(1).replaceAll("^\\[|]$", "");
+        return Optional.of(InetSocketAddress.createUnresolved(host, port));
+    }
+
+    private PostgresUrl parseUrl(String option, String url) {
+        try {
+            return PostgresUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw usage(option + ": " + e.getMessage());
+        }
+    }
+
+    private String required(String value, String option, String variable) {
+        if (value == null || value.isBlank()) {
+            throw usage("Missing required option: '" + option + "' (or " + variable + ")");
+        }
+        return value;
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

@@ -46,14 +46,21 @@ public final class Seeder {
 
     private final SeedSettings settings;
     private final Consumer<String> report;
+    private final SqlWork beforeCopy;
 
     /**
      * @param report receives the lines a user should see while it runs (progress, retries); they
      *     are logged too
      */
     public Seeder(SeedSettings settings, Consumer<String> report) {
+        this(settings, report, () -> { });
+    }
+
+    /** With {@code beforeCopy} run once the snapshot is taken and the tables are read, before any table is locked. */
+    Seeder(SeedSettings settings, Consumer<String> report, SqlWork beforeCopy) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.report = Objects.requireNonNull(report, "report");
+        this.beforeCopy = Objects.requireNonNull(beforeCopy, "beforeCopy");
     }
 
     /**
@@ -107,6 +114,7 @@ public final class Seeder {
                 }
                 ReplicaWriter.prepare(main, lockSession, tables.values());
             });
+            beforeCopy.run();
             ParallelCopy copy = new ParallelCopy(settings.replica(), snapshot, cp, progress);
             changed = copy.run(List.copyOf(tables.values()), done);
         }

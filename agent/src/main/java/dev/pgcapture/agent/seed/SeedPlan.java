@@ -56,14 +56,15 @@ record SeedPlan(boolean firstSeed, boolean dropRegistered) {
      * {@code --force}.
      *
      * @param tables the source OIDs to seed, with their names for the message
+     * @param registered the replica's tables by source OID
      * @throws SeedRefusedException naming every such table
      */
-    void checkReseed(Map<Long, String> tables, ReplicaTables registered, boolean force) {
+    void checkReseed(Map<Long, String> tables, Map<Long, ReplicaTables.Table> registered, boolean force) {
         if (firstSeed || force) {
             return;
         }
         List<String> seeded = new ArrayList<>();
-        tables.forEach((oid, name) -> registered.byOid(oid)
+        tables.forEach((oid, name) -> Optional.ofNullable(registered.get(oid))
                 .filter(t -> !t.needsSeed())
                 .ifPresent(t -> seeded.add(name + " (takes changes from " + t.applyFrom() + ")")));
         if (!seeded.isEmpty()) {

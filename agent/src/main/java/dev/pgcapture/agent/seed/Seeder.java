@@ -104,7 +104,9 @@ public final class Seeder {
             Map<Long, TableStructure> tables = SourceCatalog.structures(main, oids);
             Map<Long, String> names = new LinkedHashMap<>();
             tables.forEach((oid, t) -> names.put(oid, t.name().quoted()));
-            plan.checkReseed(names, registry, settings.force());
+            Map<Long, ReplicaTables.Table> registered = new LinkedHashMap<>();
+            registry.all().forEach(t -> registered.put(t.structure().oid(), t));
+            plan.checkReseed(names, registered, settings.force());
             ReplicaWriter.checkNamesFree(lockSession, tables.values(), registry, plan.dropRegistered(), settings.force());
             progress.tablesTotal(tables.size());
 

@@ -27,7 +27,10 @@ final class ProgressReporter implements AutoCloseable {
     }
 
     private void tick() {
-        report.accept("progress: " + progress.snapshot());
+        SeedProgress.Snapshot now = progress.snapshot();
+        report.accept(now.tablesTotal() == 0 && now.bytes() == 0
+                ? "progress: waiting for a consistent snapshot of the source (" + now.elapsed().toSeconds() + "s)"
+                : "progress: " + now);
     }
 
     /** Stops the periodic reports and reports once more. */

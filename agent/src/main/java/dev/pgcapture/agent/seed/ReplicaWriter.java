@@ -75,9 +75,13 @@ final class ReplicaWriter {
         return rows;
     }
 
-    /** Drops every table the registry holds and forgets it, in {@code replica}'s transaction. */
+    /**
+     * Drops every table the registry holds and forgets it, and forgets the replica's checkpoint,
+     * in {@code replica}'s transaction.
+     */
     static void dropRegistered(Connection replica, ReplicaTables registry) throws SQLException {
         try (Statement s = replica.createStatement()) {
+            s.execute(SnapshotSession.SQL.section("forget_position"));
             for (ReplicaTables.Table t : List.copyOf(registry.all())) {
                 s.execute("DROP TABLE IF EXISTS " + t.structure().name().quoted());
                 registry.remove(replica, t.structure().oid());

@@ -17,7 +17,8 @@ import java.util.Optional;
  *       are dropped and the seed starts over, no {@code --force} needed. The checkpoint
  *       {@code (cp-1, 0xFFFFFFFF)} is written last, after every table has committed.</li>
  *   <li>A checkpoint and no {@code --tables}: refused; {@code --force} drops every registered
- *       table and seeds from scratch (a first seed).</li>
+ *       table and the checkpoint in one transaction and seeds from scratch (a first seed, so a
+ *       forced seed stopped half-way is started over by the next {@code seed}).</li>
  *   <li>A checkpoint and {@code --tables}: a <b>re-seed</b> of those tables; the checkpoint stays.
  *       A table marked {@code needs_seed} (rewritten on the source) or not registered yet needs no
  *       {@code --force}; one registered and not marked does.</li>

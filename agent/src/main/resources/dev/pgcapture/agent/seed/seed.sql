@@ -163,3 +163,8 @@ SELECT to_regtype(?)::oid::bigint;
 
 -- :section replica_enum_labels
 SELECT format('%L', enumlabel) FROM pg_enum WHERE enumtypid = ? ORDER BY enumsortorder;
+
+-- :section forget_position
+-- A forced seed forgets the old checkpoint in the transaction that drops the old tables: a
+-- seed stopped half-way then leaves no checkpoint, and the next seed starts over.
+DELETE FROM pgcapture.sources;

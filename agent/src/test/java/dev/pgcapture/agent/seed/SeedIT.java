@@ -126,6 +126,25 @@ class SeedIT {
     }
 
     @Test
+    void seedStoppedBeforeItsCheckpoint_isStartedOverByTheNextSeed_withoutForce(TestDatabase src, TestDatabase rep) throws Exception {
+        src.execute("CREATE TABLE t (id int PRIMARY KEY)", "INSERT INTO t VALUES (1)");
+        try (SeedDatabases dbs = SeedDatabases.init(src, rep)) {
+            new Seeder(dbs.settings(), line -> { }).run();
+            // What a seed killed after committing its tables and before its checkpoint leaves behind.
+            rep.execute("DELETE FROM pgcapture.sources");
+            src.execute("INSERT INTO t VALUES (2)");
+
+            SeedResult again = new Seeder(dbs.settings(), line -> { }).run();
+
+            assertTrue(again.firstSeed());
+            dbs.assertSameTable("public.t");
+            try (Connection c = rep.connect()) {
+                assertEquals(again.consistentPoint(), ReplicaPosition.read(c).orElseThrow().seededLsn().orElseThrow());
+            }
+        }
+    }
+
+    @Test
     void seedTables_namingATableTheSourceLacks_namesIt_andChangesNothing(TestDatabase src, TestDatabase rep) throws Exception {
         src.execute("CREATE TABLE t (id int PRIMARY KEY)");
         try (SeedDatabases dbs = SeedDatabases.init(src, rep)) {

@@ -35,6 +35,7 @@ import picocli.CommandLine.Spec;
             InitCommand.class,
             CheckCommand.class,
             Pg2PulsarCommand.class,
+            SeedCommand.class,
             Pulsar2PgCommand.class,
             CommandLine.HelpCommand.class,
         })

@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgcapture.agent.replica.ReplicaLock;
 import dev.pgcapture.agent.replica.ReplicaPosition;
+import dev.pgcapture.agent.replica.ReplicaTables;
 import dev.pgcapture.core.Checkpoint;
 import dev.pgcapture.core.Lsn;
+import dev.pgcapture.core.PostgresUrl;
 import dev.pgcapture.core.TableName;
 import dev.pgcapture.testkit.PostgresExtension;
 import dev.pgcapture.testkit.TestDatabase;
@@ -184,6 +186,32 @@ class SeedIT {
             assertTrue(refused.getMessage().contains("public.b (takes changes from " + cp + ")"), refused.getMessage());
             new Seeder(b.withForce(true), line -> { }).run();
             dbs.assertSameTable("public.b");
+        }
+    }
+
+    @Test
+    void reseedInProcess_onTheApplierSessionHoldingTheLock_replacesTheTableInTheCallersTransaction(TestDatabase src, TestDatabase rep)
+            throws Exception {
+        src.execute("CREATE TABLE t (id int PRIMARY KEY, v text)", "INSERT INTO t VALUES (1, 'a')");
+        try (SeedDatabases dbs = SeedDatabases.init(src, rep); Connection applier = rep.connect()) {
+            Lsn cp = new Seeder(dbs.settings(), line -> { }).run().consistentPoint();
+            src.execute("ALTER TABLE t ALTER v TYPE varchar(10)", "INSERT INTO t VALUES (2, 'b')");
+            ReplicaLock.acquire(applier);
+            applier.setAutoCommit(false);
+            ReplicaTables tables = ReplicaTables.load(applier);
+            ReplicaTables.Table known = tables.all().iterator().next();
+
+            ReplicaTables.Table reseeded = Seeder.reseed(PostgresUrl.parse(src.jdbcUrl()), applier, tables, known.structure(),
+                    Duration.ofSeconds(30));
+            assertEquals(cp.toString(), dbs.registry().get("public.t"), "nothing is visible before the caller commits");
+            applier.commit();
+
+            assertTrue(reseeded.applyFrom().isAfter(cp));
+            assertFalse(reseeded.needsSeed());
+            assertEquals("character varying(10)", reseeded.structure().column("v").typeSql());
+            assertEquals(reseeded, tables.byOid(known.structure().oid()).orElseThrow(), "the caller's registry is up to date");
+            dbs.assertSameTable("public.t");
+            assertEquals(reseeded.applyFrom().toString(), dbs.registry().get("public.t"));
         }
     }
 

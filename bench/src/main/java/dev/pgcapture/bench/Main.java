@@ -36,9 +36,9 @@ public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
     /** The scenarios. */
-    enum Scenario { capture, framing }
+    enum Scenario { capture, framing, apply }
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "capture,framing", description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scenarios", split = ",", defaultValue = "capture,framing,apply", description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
     List<Scenario> scenarios;
 
     @Option(names = "--runs", defaultValue = "3", description = "Measured runs per scenario and peer; the report gives their median (default: ${DEFAULT-VALUE}).")
@@ -77,6 +77,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--small-after-big", defaultValue = "100", description = "framing: small transactions right after the big change (default: ${DEFAULT-VALUE}).")
     int smallAfterBig;
 
+    @Option(names = "--apply-transactions", defaultValue = "10000", description = "apply: single-row source transactions per run (default: ${DEFAULT-VALUE}).")
+    int applyTransactions;
+
     @Option(names = "--timeout", defaultValue = "PT30M", description = "The longest one drain may take, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -97,6 +100,7 @@ public final class Main implements Callable<Integer> {
         CaptureScenario.Options captureOptions = new CaptureScenario.Options(rows, updates, transactions, runs, warmupRows, recvlogical, timeout);
         FramingScenario.Options framingOptions = new FramingScenario.Options(messages, changesPerTransaction, runs, warmupMessages, packBytes,
                 bigBytes, smallAfterBig);
+        ApplyScenario.Options applyOptions = new ApplyScenario.Options(applyTransactions, runs, timeout);
         if (chosen.contains(Scenario.capture) && !Files.isExecutable(recvlogical)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--pg-recvlogical " + recvlogical + " is not an executable file");
         }
@@ -115,14 +119,18 @@ public final class Main implements Callable<Integer> {
                     PulsarVersion.getVersion(), recvlogicalVersion(), command, startedAt, infraSeconds);
             CaptureScenario.Result capture = null;
             FramingScenario.Result framing = null;
+            ApplyScenario.Result apply = null;
             if (chosen.contains(Scenario.capture)) {
                 capture = new CaptureScenario(postgres, pulsar, admin, captureOptions).run();
             }
             if (chosen.contains(Scenario.framing)) {
                 framing = new FramingScenario(client, admin, framingOptions).run();
             }
+            if (chosen.contains(Scenario.apply)) {
+                apply = new ApplyScenario(postgres, pulsar, admin, applyOptions).run();
+            }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            String markdown = new Report(environment, capture, framing, took).markdown();
+            String markdown = new Report(environment, capture, framing, apply, took).markdown();
             Files.createDirectories(out);
             Path file = out.resolve("bench-" + startedAt.toString().replace(":", "").replaceAll("\\.\\d+", "") + ".md");
             Files.writeString(file, markdown);

@@ -18,13 +18,16 @@ final class Report {
     private final Environment environment;
     private final CaptureScenario.Result capture;
     private final FramingScenario.Result framing;
+    private final ApplyScenario.Result apply;
     private final Duration took;
     private final StringBuilder md = new StringBuilder();
 
-    Report(Environment environment, CaptureScenario.Result capture, FramingScenario.Result framing, Duration took) {
+    Report(Environment environment, CaptureScenario.Result capture, FramingScenario.Result framing, ApplyScenario.Result apply,
+            Duration took) {
         this.environment = environment;
         this.capture = capture;
         this.framing = framing;
+        this.apply = apply;
         this.took = took;
     }
 
@@ -63,6 +66,9 @@ final class Report {
         }
         if (framing != null) {
             framing();
+        }
+        if (apply != null) {
+            apply();
         }
         return md.toString();
     }
@@ -164,6 +170,37 @@ final class Report {
         Samples bigRatio = new Samples(java.util.stream.IntStream.range(0, ab.size())
                 .mapToObj(i -> pb.get(i).lastSmallAckSeconds() / ab.get(i).lastSmallAckSeconds()).toList());
         line("**Ratio packed / agent (time until the last small change after the big one is acknowledged): " + bigRatio.describe("%.2f") + ".**");
+        line();
+    }
+
+    private void apply() {
+        List<ApplyScenario.Run> runs = apply.runs();
+        int transactions = apply.options().transactions();
+        line("## Scenario `apply`: the same source transactions applied by pulsar2pg and by native logical replication");
+        line();
+        line(String.format(Locale.ROOT, "Table `(id bigint primary key, n int, payload text /* 32 bytes */, at timestamptz)`; per run a fresh"
+                + " source database and %,d single-row transactions in autocommit (60%% inserts, 30%% updates, 10%% deletes of live rows),"
+                + " loaded to completion before either peer starts; the order of the peers alternates between runs (pgcapture first in"
+                + " odd runs), and an untimed warm-up run comes first. Both replicas are databases of the same server.", transactions));
+        line();
+        line("- **pgcapture**: the load is published by pg2pulsar beforehand (untimed); then `Pulsar2Pg` in this JVM (default settings:"
+                + " batches of up to " + dev.pgcapture.agent.replica.ApplySettings.DEFAULT_BATCH_SIZE + " transactions or "
+                + dev.pgcapture.agent.replica.ApplySettings.DEFAULT_BATCH_DELAY.toMillis() + " ms) applies the topic to a replica seeded"
+                + " by `seed` before the load; timed from the applier's start (Pulsar client and reader, replica connection included).");
+        line("- **native**: `CREATE SUBSCRIPTION … WITH (copy_data = false, create_slot = false, enabled = false)` on a slot created"
+                + " before the load; timed from `ALTER SUBSCRIPTION … ENABLE` (apply worker start included).");
+        line("- Both are timed until the replica's table equals the source's (row count, sum of `n`, sums of hashes of `payload` and"
+                + " `at`), polled every 10 ms.");
+        line();
+        line("| peer | seconds | transactions/s |");
+        line("|---|---|---|");
+        line("| pgcapture | " + samples(runs, ApplyScenario.Run::pgcaptureSeconds).describe("%.2f") + " | "
+                + samples(runs, r -> transactions / r.pgcaptureSeconds()).describe("%,.0f") + " |");
+        line("| native logical replication | " + samples(runs, ApplyScenario.Run::nativeSeconds).describe("%.2f") + " | "
+                + samples(runs, r -> transactions / r.nativeSeconds()).describe("%,.0f") + " |");
+        line();
+        line("**Ratio native time / pgcapture time: " + samples(runs, r -> r.nativeSeconds() / r.pgcaptureSeconds()).describe("%.2f")
+                + "** (above 1: pgcapture applied the same transactions faster).");
         line();
     }
 

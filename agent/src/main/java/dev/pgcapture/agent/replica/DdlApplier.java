@@ -59,7 +59,7 @@ public final class DdlApplier {
         switch (event.kind()) {
             case DDL_COMMAND_END -> applyStructures(c, event, commitLsn);
             case SQL_DROP -> applyDrops(c, event, commitLsn);
-            case TABLE_REWRITE -> markRewritten(c, event);
+            case TABLE_REWRITE -> markRewritten(c, event, commitLsn);
         }
     }
 
@@ -79,8 +79,8 @@ public final class DdlApplier {
                 if (!allTables) {
                     continue; // seeded with --tables: tables it was not given stay out
                 }
-            } else if (known.get().structure().equals(structure)) {
-                continue;
+            } else if (known.get().structure().equals(structure) || commitLsn.compareTo(known.get().applyFrom()) < 0) {
+                continue; // unchanged, or already in the snapshot the table was (re-)seeded from
             }
             checkTypes(c, structure, commitLsn);
             plans.add(new Plan(structure, known, statements(c, structure, known, commitLsn)));
@@ -153,10 +153,10 @@ public final class DdlApplier {
         }
     }
 
-    private void markRewritten(Connection c, DdlEvent event) throws SQLException {
+    private void markRewritten(Connection c, DdlEvent event, Lsn commitLsn) throws SQLException {
         for (DdlEvent.Rewritten rewritten : event.rewritten()) {
             Optional<ReplicaTables.Table> table = tables.byOid(rewritten.oid());
-            if (table.isPresent() && !table.get().needsSeed()) {
+            if (table.isPresent() && !table.get().needsSeed() && commitLsn.compareTo(table.get().applyFrom()) >= 0) {
                 tables.put(c, new ReplicaTables.Table(table.get().structure(), table.get().applyFrom(), true));
             }
         }

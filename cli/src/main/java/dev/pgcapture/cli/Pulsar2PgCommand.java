@@ -3,12 +3,20 @@ package dev.pgcapture.cli;
 import dev.pgcapture.agent.AgentRunner;
 import dev.pgcapture.agent.FatalAgentException;
 import dev.pgcapture.agent.Pulsar2Pg;
+import dev.pgcapture.agent.dump.AgentServer;
+import dev.pgcapture.agent.dump.AgentService;
+import dev.pgcapture.agent.dump.DumpLimits;
+import dev.pgcapture.agent.dump.DumpRegistry;
 import dev.pgcapture.agent.replica.ApplySettings;
 import dev.pgcapture.agent.replica.DumpInterlock;
 import dev.pgcapture.agent.replica.TableReseeder;
+import dev.pgcapture.agent.seed.SeedSettings;
+import dev.pgcapture.agent.seed.Seeder;
 import dev.pgcapture.core.PostgresUrl;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -16,6 +24,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,7 +43,9 @@ import picocli.CommandLine.Spec;
                 + "transaction as the data. Seed the replica first (pgcapture seed). Stops cleanly on SIGTERM or Ctrl-C.")
 final class Pulsar2PgCommand implements Callable<Integer> {
 
+    private static final Logger log = LoggerFactory.getLogger(Pulsar2PgCommand.class);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration SERVICE_SHUTDOWN = Duration.ofSeconds(5);
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\s\\[\\]]*):(\\d{1,5})");
 
     @Spec
@@ -71,9 +83,11 @@ final class Pulsar2PgCommand implements Callable<Integer> {
         Pulsar2Pg.Settings settings = settings();
         Optional<InetSocketAddress> listenAddress = listenAddress();
         Optional<PostgresUrl> source = Optional.ofNullable(sourceUrl).filter(url -> !url.isBlank()).map(url -> parseUrl("--source-url", url));
-        DumpInterlock interlock = DumpInterlock.NONE;
-        AutoCloseable agentService = startAgentService(listenAddress, settings);
-        Pulsar2Pg agent = new Pulsar2Pg(settings, AgentRunner.Backoff.standard(), interlock, reseeder(source));
+        DumpRegistry dumps = new DumpRegistry(settings.replica(), DumpLimits.defaults().cancelGrace());
+        AutoCloseable agentService = startAgentService(listenAddress, settings, dumps);
+        TableReseeder reseeder = source.map(url -> Seeder.reseeder(url, SeedSettings.DEFAULT_SLOT_WAIT)).orElse(null);
+        Pulsar2Pg agent = new Pulsar2Pg(settings, AgentRunner.Backoff.standard(), listenAddress.isPresent() ? dumps : DumpInterlock.NONE,
+                reseeder);
         PrintWriter err = spec.commandLine().getErr();
         CountDownLatch finished = new CountDownLatch(1);
         Thread stopper = new Thread(() -> {
@@ -102,20 +116,21 @@ final class Pulsar2PgCommand implements Callable<Integer> {
         }
     }
 
-    /**
-     * HOOK for the Agent gRPC service (dumps): start it on {@code listen} against
-     * {@code settings.replica()} and return what stops it; its dump interlock must then be the
-     * one passed to {@link Pulsar2Pg}. Until it is wired, {@code --listen} is validated and noted.
-     */
-    private AutoCloseable startAgentService(Optional<InetSocketAddress> listen, Pulsar2Pg.Settings settings) {
-        listen.ifPresent(address -> spec.commandLine().getErr().println(
-                "pulsar2pg: the Agent gRPC service is not part of this build; not listening on " + address));
-        return () -> { };
-    }
-
-    /** HOOK for re-seeding rewritten tables from the source; null logs the seed command to run instead. */
-    private static TableReseeder reseeder(Optional<PostgresUrl> source) {
-        return null;
+    /** Starts the Agent gRPC service (dumps of the replica) on {@code listen}, if given; returns what stops it. */
+    private AutoCloseable startAgentService(Optional<InetSocketAddress> listen, Pulsar2Pg.Settings settings, DumpRegistry dumps)
+            throws IOException {
+        if (listen.isEmpty()) {
+            return () -> { };
+        }
+        InetSocketAddress address = new InetSocketAddress(listen.get().getHostString(), listen.get().getPort());
+        AgentServer server = AgentServer.on(address, new AgentService(settings.replica(), Clock.systemUTC(), DumpLimits.defaults(), dumps));
+        try {
+            server.start();
+        } catch (IOException e) {
+            throw new IOException("cannot listen on " + listen.get().getHostString() + ":" + listen.get().getPort() + ": " + e.getMessage(), e);
+        }
+        log.info("Agent gRPC service listening on {}:{} (dumps of {})", address.getHostString(), server.port(), settings.replica());
+        return () -> server.shutdown(SERVICE_SHUTDOWN);
     }
 
     private Pulsar2Pg.Settings settings() {

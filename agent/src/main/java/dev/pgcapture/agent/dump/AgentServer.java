@@ -2,7 +2,9 @@ package dev.pgcapture.agent.dump;
 
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +22,11 @@ public final class AgentServer {
     public AgentServer(ServerBuilder<?> builder, AgentService service) {
         this.service = Objects.requireNonNull(service, "service");
         this.server = builder.addService(service).build();
+    }
+
+    /** A server for {@code service} on a TCP address (plaintext), not yet started. */
+    public static AgentServer on(InetSocketAddress address, AgentService service) {
+        return new AgentServer(NettyServerBuilder.forAddress(address), service);
     }
 
     public AgentServer start() throws IOException {

@@ -213,19 +213,26 @@ public final class ReplicaSink implements Sink {
                         + "run pgcapture seed --tables {}", structure.name(), structure.name());
                 continue;
             }
-            Lsn from;
+            ReplicaTables.Table seeded;
             try {
-                from = reseeder.reseed(structure);
+                interlock.beforeExclusive(List.of(structure.name()));
+                seeded = reseeder.reseed(c, tables, structure);
+                c.commit();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                c.rollback();
+                return;
             } catch (Exception e) {
                 c.rollback();
+                tables.reload(c);
                 reseedReported.add(structure.oid());
                 log.error("seeding table {} again failed; its changes are skipped until it is seeded: run pgcapture seed --tables {}",
                         structure.name(), structure.name(), e);
                 continue;
+            } finally {
+                interlock.released();
             }
-            tables.put(c, new ReplicaTables.Table(structure, from, false));
-            c.commit();
-            log.info("table {} seeded again; it takes changes committed at or after {}", structure.name(), from);
+            log.info("table {} seeded again; it takes changes committed at or after {}", seeded.structure().name(), seeded.applyFrom());
         }
     }
 

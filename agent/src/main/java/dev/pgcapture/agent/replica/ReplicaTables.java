@@ -50,14 +50,21 @@ public final class ReplicaTables {
     /** Reads {@code pgcapture.tables}. */
     public static ReplicaTables load(Connection c) throws SQLException {
         ReplicaTables tables = new ReplicaTables();
+        tables.reload(c);
+        return tables;
+    }
+
+    /** Reads {@code pgcapture.tables} again, e.g. after a rollback left this cache ahead of the database. */
+    public void reload(Connection c) throws SQLException {
+        byOid.clear();
+        byName.clear();
         try (PreparedStatement s = c.prepareStatement(ReplicaSchema.SQL.section("read_tables"));
                 ResultSet r = s.executeQuery()) {
             while (r.next()) {
                 long oid = r.getLong(1);
-                tables.cache(new Table(TableStructure.parse(oid, r.getString(2)), Lsn.parse(r.getString(3)), r.getBoolean(4)));
+                cache(new Table(TableStructure.parse(oid, r.getString(2)), Lsn.parse(r.getString(3)), r.getBoolean(4)));
             }
         }
-        return tables;
     }
 
     public Optional<Table> byOid(long sourceOid) {

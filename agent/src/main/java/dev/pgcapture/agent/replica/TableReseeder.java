@@ -1,6 +1,6 @@
 package dev.pgcapture.agent.replica;
 
-import dev.pgcapture.core.Lsn;
+import java.sql.Connection;
 
 /**
  * Seeds one replica table again after the source rewrote it (a rewrite changes rows without
@@ -12,9 +12,12 @@ import dev.pgcapture.core.Lsn;
 public interface TableReseeder {
 
     /**
-     * Copies {@code table} from the source again.
+     * Copies {@code table} from the source again, as the source has it now, into the replica in
+     * {@code replica}'s open transaction (the applier commits it), and records it in
+     * {@code tables}: its current structure and, as {@code applyFrom}, the consistent point of
+     * the copy, so the table takes the changes committed at or after it.
      *
-     * @return the consistent point of the copy: the table takes changes committed at or after it
+     * @return the table as recorded
      */
-    Lsn reseed(TableStructure table) throws Exception;
+    ReplicaTables.Table reseed(Connection replica, ReplicaTables tables, TableStructure table) throws Exception;
 }

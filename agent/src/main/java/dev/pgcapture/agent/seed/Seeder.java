@@ -4,6 +4,7 @@ import dev.pgcapture.agent.replica.ReplicaLock;
 import dev.pgcapture.agent.replica.ReplicaPosition;
 import dev.pgcapture.agent.replica.ReplicaSchema;
 import dev.pgcapture.agent.replica.ReplicaTables;
+import dev.pgcapture.agent.replica.TableReseeder;
 import dev.pgcapture.agent.replica.TableStructure;
 import dev.pgcapture.core.Lsn;
 import dev.pgcapture.core.PostgresUrl;
@@ -130,6 +131,11 @@ public final class Seeder {
             inTransaction(lockSession, () -> ReplicaPosition.writeSeeded(lockSession, cp, settings.tables().isEmpty()));
         }
         return new SeedResult(cp, plan.firstSeed(), done, progress.snapshot());
+    }
+
+    /** The applier's {@link TableReseeder}: tables the source rewrote are copied again from {@code source}. */
+    public static TableReseeder reseeder(PostgresUrl source, Duration slotWait) {
+        return (replica, tables, table) -> reseed(source, replica, tables, table, slotWait);
     }
 
     /**

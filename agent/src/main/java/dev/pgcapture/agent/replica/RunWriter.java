@@ -28,16 +28,20 @@ import org.postgresql.PGConnection;
 final class RunWriter implements RunGrouper.Writer {
 
     private final Connection c;
+    private final SourceTypeOids types;
     private final Map<List<String>, String> stages = new HashMap<>();
     private int nextStage;
 
-    RunWriter(Connection c) {
+    /** @param types maps the type OIDs embedded in the source's binary values to the replica's */
+    RunWriter(Connection c, SourceTypeOids types) {
         this.c = c;
+        this.types = types;
     }
 
-    /** The replica transaction was rolled back: staging tables created in it are gone. */
+    /** The replica transaction was rolled back: staging tables and types created in it are gone. */
     void rolledBack() {
         stages.clear();
+        types.refresh();
     }
 
     @Override
@@ -60,6 +64,9 @@ final class RunWriter implements RunGrouper.Writer {
             }
             throw new ApplyException(run.firstLsn(), run.table().structure().name().quoted(),
                     run.describe() + " failed: " + e.getMessage(), e);
+        } catch (SourceTypeOids.UnmappedValueException e) {
+            throw new ApplyException(run.firstLsn(), run.table().structure().name().quoted(),
+                    run.describe() + ": " + e.getMessage(), e);
         }
     }
 
@@ -154,14 +161,16 @@ final class RunWriter implements RunGrouper.Writer {
     private void copy(Run run, String stage) throws SQLException {
         BinaryCopy copy = new BinaryCopy();
         int fields = 1 + run.valueNames().size() + run.matchNames().size();
+        SourceTypeOids.ColumnRewrite[] valueRewrites = rewrites(run, run.valueNames(), run::valueKind);
+        SourceTypeOids.ColumnRewrite[] matchRewrites = rewrites(run, run.matchNames(), run::matchKind);
         int n = 0;
         for (Run.Row row : run.rows()) {
             copy.row(fields).int4(++n);
-            for (Field field : row.values()) {
-                copy.value(valueOf(field));
+            for (int i = 0; i < valueRewrites.length; i++) {
+                copy.value(valueOf(row.values().get(i), valueRewrites[i]));
             }
-            for (Field field : row.match()) {
-                copy.value(valueOf(field));
+            for (int i = 0; i < matchRewrites.length; i++) {
+                copy.value(valueOf(row.match().get(i), matchRewrites[i]));
             }
         }
         List<String> names = new ArrayList<>();
@@ -180,9 +189,23 @@ final class RunWriter implements RunGrouper.Writer {
         }
     }
 
-    private static com.google.protobuf.ByteString valueOf(Field field) {
+    /** How each column's values are written: binary values of types that embed user type OIDs are mapped. */
+    private SourceTypeOids.ColumnRewrite[] rewrites(Run run, List<String> names, java.util.function.IntFunction<Run.Kind> kinds)
+            throws SQLException {
+        SourceTypeOids.ColumnRewrite[] rewrites = new SourceTypeOids.ColumnRewrite[names.size()];
+        TableStructure structure = run.table().structure();
+        for (int i = 0; i < rewrites.length; i++) {
+            rewrites[i] = kinds.apply(i) == Run.Kind.BINARY
+                    ? types.forColumn(structure.name(), structure.column(names.get(i)))
+                    : SourceTypeOids.ColumnRewrite.NONE;
+        }
+        return rewrites;
+    }
+
+    private static com.google.protobuf.ByteString valueOf(Field field, SourceTypeOids.ColumnRewrite rewrite) {
         return switch (field.getValueCase()) {
-            case BINARY -> field.getBinary();
+            case BINARY -> rewrite == SourceTypeOids.ColumnRewrite.NONE ? field.getBinary()
+                    : com.google.protobuf.ByteString.copyFrom(rewrite.toReplica(field.getBinary().toByteArray()));
             case TEXT -> com.google.protobuf.ByteString.copyFromUtf8(field.getText());
             case VALUE_NOT_SET -> null;
         };

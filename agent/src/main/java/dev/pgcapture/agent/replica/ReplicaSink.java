@@ -58,7 +58,6 @@ public final class ReplicaSink implements Sink {
 
     private Connection c;
     private ReplicaTables tables;
-    private SourceTypeOids types;
     private RunWriter writer;
     private RunGrouper runs;
     private TransactionApplier transaction;
@@ -103,11 +102,9 @@ public final class ReplicaSink implements Sink {
         }
         tables = ReplicaTables.load(c);
         c.commit();
-        types = SourceTypeOids.of(c);
-        writer = new RunWriter(c, types);
+        writer = new RunWriter(c);
         runs = new RunGrouper(writer);
-        transaction = new TransactionApplier(c, tables, position.get().allTables(), new DdlApplier(tables, interlock), interlock, runs,
-                types);
+        transaction = new TransactionApplier(c, tables, position.get().allTables(), new DdlApplier(tables, interlock), interlock, runs);
         reseed();
         log.info("replica {} holds {} tables and every source transaction up to {}", replica, tables.all().size(), position.get().checkpoint());
         return Optional.of(position.get().checkpoint());
@@ -228,7 +225,6 @@ public final class ReplicaSink implements Sink {
             }
             tables.put(c, new ReplicaTables.Table(structure, from, false));
             c.commit();
-            types.refresh(); // the seed recorded the table's types
             log.info("table {} seeded again; it takes changes committed at or after {}", structure.name(), from);
         }
     }

@@ -29,20 +29,17 @@ final class TransactionApplier {
     private final DdlApplier ddl;
     private final DumpInterlock interlock;
     private final RunGrouper runs;
-    private final SourceTypeOids types;
     private final List<Change> held = new ArrayList<>();
     private Lsn commitLsn;
     private boolean exclusive;
 
-    TransactionApplier(Connection c, ReplicaTables tables, boolean allTables, DdlApplier ddl, DumpInterlock interlock, RunGrouper runs,
-            SourceTypeOids types) {
+    TransactionApplier(Connection c, ReplicaTables tables, boolean allTables, DdlApplier ddl, DumpInterlock interlock, RunGrouper runs) {
         this.c = c;
         this.tables = tables;
         this.allTables = allTables;
         this.ddl = ddl;
         this.interlock = interlock;
         this.runs = runs;
-        this.types = types;
     }
 
     /** Starts the source transaction committed at {@code lsn}. */
@@ -103,7 +100,6 @@ final class TransactionApplier {
             }
             throw new ApplyException(commitLsn, null, "the DDL event failed: " + e.getMessage(), e);
         }
-        types.refresh(); // a column may have a new type, and pgcapture.types new entries
         for (Iterator<Change> it = held.iterator(); it.hasNext(); ) {
             Change waiting = it.next();
             Optional<ReplicaTables.Table> table = tables.byName(new TableName(waiting.getSchema(), waiting.getTable()));

@@ -96,13 +96,6 @@ public final class TypeOids {
         return attributes;
     }
 
-    /** The shape of every loaded type, by replica OID. */
-    Map<Integer, TypeShape> shapes() {
-        Map<Integer, TypeShape> shapes = new HashMap<>();
-        types.forEach((oid, type) -> shapes.put(oid, type.shape()));
-        return shapes;
-    }
-
     /** How a value of {@code replicaOid} is laid out; null for a type this instance was not loaded with. */
     public TypeShape shape(int replicaOid) {
         Type type = types.get(replicaOid);

@@ -40,18 +40,3 @@ SELECT t.oid::bigint,
 FROM reach r
 JOIN pg_catalog.pg_type t ON t.oid = r.oid
 JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace;
-
--- :section source_types
--- Every source type pgcapture.types records, with the replica's type of the same schema and name
--- (NULL when the replica has none). See dev.pgcapture.agent.replica.SourceTypeOids.
-SELECT s.source_oid::bigint, s.type_schema::text, s.type_name::text, t.oid::bigint
-FROM pgcapture.types s
-LEFT JOIN pg_catalog.pg_namespace n ON n.nspname = s.type_schema
-LEFT JOIN pg_catalog.pg_type t ON t.typnamespace = n.oid AND t.typname = s.type_name;
-
--- :section replica_type
--- The replica's OID of the type with this schema and name; no row when there is none.
-SELECT t.oid::bigint
-FROM pg_catalog.pg_type t
-JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
-WHERE n.nspname = ? AND t.typname = ?;

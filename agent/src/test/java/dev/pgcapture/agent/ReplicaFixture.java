@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * A source captured into a topic and a replica applying it, for one test, prepared without the
  * seed command: the tables must exist on the source before {@link #start}; they are created on the
- * replica from {@code pgcapture.table_structure}, recorded in {@code pgcapture.tables}, and the
+ * replica from {@code pgcapture.table_structure}, recorded in {@code pgcapture.tables} (their
+ * user types, which the test creates on the replica, in {@code pgcapture.types}), and the
  * replica is marked seeded at the source's WAL position after {@code init}, before any change.
  */
 final class ReplicaFixture implements AutoCloseable {
@@ -87,6 +88,9 @@ final class ReplicaFixture implements AutoCloseable {
                     }
                     tables.put(c, new ReplicaTables.Table(table, Lsn.ZERO, false));
                 }
+            }
+            for (var type : TableStructure.parseTypes(structures).entrySet()) {
+                ReplicaTables.putType(c, type.getKey(), type.getValue().schema(), type.getValue().table());
             }
             ReplicaPosition.writeSeeded(c, lsn, true);
             c.commit();

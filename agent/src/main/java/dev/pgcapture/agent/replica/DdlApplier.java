@@ -9,6 +9,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -101,6 +102,12 @@ public final class DdlApplier {
                 if (!SYSTEM_TYPE_SCHEMAS.contains(column.typeSchema())) {
                     ReplicaTables.putType(c, column.typeOid(), column.typeSchema(), column.typeName());
                 }
+            }
+        }
+        if (!plans.isEmpty()) {
+            // the types inside the columns' values too: binary arrays and composites embed their OIDs
+            for (Map.Entry<Long, TableName> type : event.types().entrySet()) {
+                ReplicaTables.putType(c, type.getKey(), type.getValue().schema(), type.getValue().table());
             }
         }
     }

@@ -3,6 +3,7 @@ package dev.pgcapture.agent.replica;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgcapture.core.TableName;
 import dev.pgcapture.proto.Change;
 import dev.pgcapture.proto.Field;
 import java.nio.ByteBuffer;
@@ -24,9 +25,10 @@ import java.util.Objects;
  * @param id the row's id, increasing in the order the triggers wrote the rows
  * @param tables {@code ddl_command_end}: each affected table's structure after the command;
  *     {@code table_rewrite}: the rewritten table's structure before the rewrite; keyed by source OID
+ * @param types the user types those tables' values contain, by source OID
  */
 record DdlEvent(long id, Kind kind, List<String> tags, String query, Map<Long, TableStructure> tables,
-        List<Dropped> dropped, List<Rewritten> rewritten, String role, Instant loggedAt) {
+        Map<Long, TableName> types, List<Dropped> dropped, List<Rewritten> rewritten, String role, Instant loggedAt) {
 
     /** The event trigger that wrote the row. */
     enum Kind {
@@ -75,6 +77,7 @@ record DdlEvent(long id, Kind kind, List<String> tags, String query, Map<Long, T
         Objects.requireNonNull(kind, "kind");
         tags = Collections.unmodifiableList(new ArrayList<>(tags));
         tables = Collections.unmodifiableMap(new LinkedHashMap<>(tables)); // in the order the row lists them
+        types = Collections.unmodifiableMap(new LinkedHashMap<>(types));
         dropped = List.copyOf(dropped);
         rewritten = List.copyOf(rewritten);
     }
@@ -99,7 +102,7 @@ record DdlEvent(long id, Kind kind, List<String> tags, String query, Map<Long, T
         String role = row.text("role_name");
         Instant loggedAt = row.timestamptz("logged_at");
         try {
-            return new DdlEvent(id, kind, tags, query, TableStructure.parseAll(tables), dropped(dropped),
+            return new DdlEvent(id, kind, tags, query, TableStructure.parseAll(tables), TableStructure.parseTypes(tables), dropped(dropped),
                     rewritten(rewritten), role, loggedAt);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("ddl_logs row " + id + ": " + e.getMessage(), e);

@@ -180,6 +180,12 @@ final class RunWriter implements RunGrouper.Writer {
         }
     }
 
+    /**
+     * A field's bytes as the source sent them. Binary arrays and composites embed the source's type
+     * OIDs, which differ on the replica for user types; PostgreSQL 14+ (the replicas we support)
+     * accepts them, as {@code array_recv} and {@code record_recv} only compare embedded OIDs that are
+     * both built in, and stores the column's own types (Pulsar2PgTypesIT pins this).
+     */
     private static com.google.protobuf.ByteString valueOf(Field field) {
         return switch (field.getValueCase()) {
             case BINARY -> field.getBinary();

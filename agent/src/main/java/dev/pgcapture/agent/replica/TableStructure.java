@@ -103,6 +103,33 @@ public record TableStructure(long oid, String schema, String table, String relki
         return tables;
     }
 
+    /**
+     * The user types the tables' values contain, by source OID, from each table's {@code "types"}
+     * object in a {@code {"<oid>": {...}, ...}} map (empty when the source does not list them).
+     */
+    public static Map<Long, TableName> parseTypes(String json) {
+        JsonNode root = read(json);
+        Map<Long, TableName> types = new LinkedHashMap<>();
+        for (JsonNode table : root) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = table.path("types").fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                long oid;
+                try {
+                    oid = Long.parseLong(entry.getKey());
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException("a table structure lists type \"" + entry.getKey() + "\", which is not an OID", e);
+                }
+                JsonNode schema = entry.getValue().get("schema");
+                JsonNode name = entry.getValue().get("name");
+                if (schema == null || !schema.isTextual() || name == null || !name.isTextual()) {
+                    throw new IllegalArgumentException("type " + oid + " in a table structure has no \"schema\" and \"name\"");
+                }
+                types.put(oid, new TableName(schema.asText(), name.asText()));
+            }
+        }
+        return types;
+    }
+
     /** Parses one table's {@code {"schema": …, "columns": {…}}} object. */
     public static TableStructure parse(long oid, String json) {
         return fromJson(oid, read(json));

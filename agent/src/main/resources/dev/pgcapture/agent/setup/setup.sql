@@ -56,7 +56,10 @@ $fn$;
 -- :section create_table_structure
 -- The structure of the tables with these OIDs (temporary ones and pgcapture's own left out),
 -- as ddl_logs.tables holds it: {"<table oid>": {"schema", "table", "relkind", "replica_identity",
--- "columns": {"<attnum>": {...}}}}.
+-- "columns": {"<attnum>": {...}}, "types": {"<type oid>": {"schema", "name"}}}}. "types" names
+-- every user type (OID >= 16384) the columns' values contain: column types, array elements,
+-- composite attributes, domain bases, range subtypes, so that a replica can map the type OIDs
+-- embedded in binary arrays and composites.
 CREATE FUNCTION pgcapture.table_structure(tables oid[]) RETURNS jsonb
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
@@ -87,7 +90,33 @@ AS $fn$
                 JOIN pg_namespace tn ON tn.oid = t.typnamespace
                 LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
                 LEFT JOIN pg_index pk ON pk.indrelid = a.attrelid AND pk.indisprimary
-                WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)
+                WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
+            'types', (
+                WITH RECURSIVE reach(oid) AS (
+                    SELECT a.atttypid FROM pg_attribute a
+                    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                  UNION
+                    SELECT link.oid
+                    FROM reach r
+                    JOIN pg_type t ON t.oid = r.oid
+                    CROSS JOIN LATERAL (
+                        SELECT t.typelem WHERE t.typelem <> 0
+                        UNION ALL
+                        SELECT t.typbasetype WHERE t.typtype = 'd'
+                        UNION ALL
+                        SELECT ca.atttypid FROM pg_attribute ca
+                        WHERE t.typtype = 'c' AND ca.attrelid = t.typrelid AND ca.attnum > 0 AND NOT ca.attisdropped
+                        UNION ALL
+                        SELECT g.rngsubtype FROM pg_range g WHERE t.typtype = 'r' AND g.rngtypid = t.oid
+                        UNION ALL
+                        SELECT g.rngtypid FROM pg_range g WHERE t.typtype = 'm' AND g.rngmultitypid = t.oid
+                    ) AS link(oid)
+                )
+                SELECT coalesce(jsonb_object_agg(t.oid::text, jsonb_build_object('schema', tn.nspname, 'name', t.typname)), '{}'::jsonb)
+                FROM reach r
+                JOIN pg_type t ON t.oid = r.oid
+                JOIN pg_namespace tn ON tn.oid = t.typnamespace
+                WHERE t.oid >= 16384)
         )), '{}'::jsonb)
     FROM pg_class c
     JOIN pg_namespace n ON n.oid = c.relnamespace

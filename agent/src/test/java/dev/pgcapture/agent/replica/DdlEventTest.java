@@ -22,7 +22,8 @@ class DdlEventTest {
                                 "primary_key_position": 1, "identity": null, "generated": null, "binary_sendable": true},
                           "3": {"name": "mood", "type_schema": "other", "type_name": "mood", "type_oid": 16390,
                                 "type_sql": "other.mood", "not_null": false, "default": null, "primary_key": false,
-                                "primary_key_position": null, "identity": null, "generated": null, "binary_sendable": true}}}}""";
+                                "primary_key_position": null, "identity": null, "generated": null, "binary_sendable": true}},
+              "types": {"16390": {"schema": "other", "name": "mood"}, "16391": {"schema": "other", "name": "_mood"}}}}""";
     private static final String DROPPED = """
             [{"class": "pg_class", "oid": 16385, "subid": 2, "type": "table column", "schema": "public", "name": null,
               "identity": "public.t.gone", "original": true, "normal": false},
@@ -54,6 +55,8 @@ class DdlEventTest {
         assertEquals("ALTER TABLE t ADD mood other.mood; INSERT INTO t VALUES (1)", event.query());
         assertEquals(TableStructure.parseAll(TABLES), event.tables());
         assertEquals("other.mood", event.tables().get(16385L).columns().get(3).typeSql(), "columns by attnum, gaps kept");
+        assertEquals(java.util.Map.of(16390L, new dev.pgcapture.core.TableName("other", "mood"),
+                16391L, new dev.pgcapture.core.TableName("other", "_mood")), event.types(), "the user types the tables contain");
         assertEquals(List.of(new DdlEvent.Dropped("pg_class", 16385, 2, "table column", "public", null, "public.t.gone", true),
                 new DdlEvent.Dropped("pg_class", 16400, 0, "table", "public", "u", "public.u", true)), event.dropped());
         assertEquals(List.of(false, true), event.dropped().stream().map(DdlEvent.Dropped::isTable).toList());

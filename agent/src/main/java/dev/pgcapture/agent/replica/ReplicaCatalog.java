@@ -18,35 +18,20 @@ import java.util.Optional;
 public final class ReplicaCatalog {
 
     private static final SqlScript SQL = SqlScript.load(ReplicaCatalog.class, "catalog.sql");
-    /** The search_path pgcapture.table_structure runs with on the source. */
-    private static final String SOURCE_SEARCH_PATH = "pg_catalog, pg_temp";
 
     private ReplicaCatalog() {
     }
 
-    /** The structure of the replica's table {@code name}, or empty when it has none (plain or partitioned). */
+    /**
+     * The structure of the replica's table {@code name}, or empty when it has none (plain or
+     * partitioned). Needs {@link ReplicaSchema#ensure}, which installs {@code pgcapture.table_structure}.
+     */
     public static Optional<TableStructure> table(Connection c, TableName name) throws SQLException {
-        String saved = single(c, SQL.section("search_path"));
-        setSearchPath(c, SOURCE_SEARCH_PATH);
-        SQLException failure = null;
         try (PreparedStatement s = c.prepareStatement(SQL.section("table_structure"))) {
             s.setString(1, name.schema());
             s.setString(2, name.table());
             try (ResultSet r = s.executeQuery()) {
                 return r.next() ? Optional.of(TableStructure.parse(r.getLong(1), r.getString(2))) : Optional.empty();
-            }
-        } catch (SQLException e) {
-            failure = e;
-            throw e;
-        } finally {
-            try {
-                setSearchPath(c, saved);
-            } catch (SQLException e) {
-                // In a transaction the failure aborted, its rollback restores the setting.
-                if (failure == null) {
-                    throw e;
-                }
-                failure.addSuppressed(e);
             }
         }
     }
@@ -71,20 +56,6 @@ public final class ReplicaCatalog {
                 r.next();
                 return r.getBoolean(1);
             }
-        }
-    }
-
-    private static String single(Connection c, String sql) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
-            r.next();
-            return r.getString(1);
-        }
-    }
-
-    private static void setSearchPath(Connection c, String searchPath) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(SQL.section("set_search_path"))) {
-            s.setString(1, searchPath);
-            s.executeQuery().close();
         }
     }
 }

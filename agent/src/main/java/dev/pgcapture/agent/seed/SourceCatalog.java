@@ -29,7 +29,7 @@ final class SourceCatalog {
     /** Refuses unless {@code pgcapture init} installed {@code pgcapture.table_structure} and the publication exists. */
     static void checkInitialised(Connection c, String publication) throws SQLException {
         if (!bool(c, "init_done")) {
-            throw new SeedRefusedException("the source has no function pgcapture.table_structure(oid[]): run pgcapture init first");
+            throw new SeedRefusedException("the source lacks pgcapture.table_structure(oid[]) or pgcapture.type_parts(oid[]): run pgcapture init first");
         }
         if (!bool(c, "publication_exists", publication)) {
             throw new SeedRefusedException("the source has no publication \"" + publication

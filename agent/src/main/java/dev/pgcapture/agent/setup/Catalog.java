@@ -23,7 +23,7 @@ final class Catalog {
     static final SqlScript SQL = SqlScript.load(Catalog.class, "setup.sql");
     static final List<String> EVENT_TRIGGERS =
             List.of("pgcapture_ddl_command_end", "pgcapture_sql_drop", "pgcapture_table_rewrite");
-    static final List<String> FUNCTIONS = List.of("binary_sendable", "table_structure", "log_ddl");
+    static final List<String> FUNCTIONS = List.of("type_parts", "binary_sendable", "table_structure", "log_ddl");
 
     /** A table a publication would publish. */
     record PublishedTable(long oid, TableName name, char replicaIdentity, boolean hasPrimaryKey) {
@@ -114,6 +114,7 @@ final class Catalog {
             schema = "pg_temp";
             if (!exists(c, "SELECT FROM pg_proc WHERE proname = 'binary_sendable' AND pronamespace = pg_my_temp_schema()")) {
                 try (Statement s = c.createStatement()) {
+                    s.execute(Catalog.SQL.section("create_type_parts", schema));
                     s.execute(Catalog.SQL.section("create_binary_sendable", schema));
                 }
             }

@@ -3,24 +3,8 @@
 -- See dev.pgcapture.agent.replica.TypeOids.
 
 -- :section describe_types
-WITH RECURSIVE reach(oid) AS (
-    SELECT DISTINCT u.oid FROM unnest(?::oid[]) AS u(oid)
-  UNION
-    SELECT link.oid
-    FROM reach r
-    JOIN pg_catalog.pg_type t ON t.oid = r.oid
-    CROSS JOIN LATERAL (
-        SELECT t.typelem WHERE t.typsubscript = 'pg_catalog.array_subscript_handler'::regproc
-        UNION ALL
-        SELECT t.typbasetype WHERE t.typtype = 'd'
-        UNION ALL
-        SELECT a.atttypid FROM pg_catalog.pg_attribute a
-        WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
-        UNION ALL
-        SELECT g.rngsubtype FROM pg_catalog.pg_range g WHERE t.typtype = 'r' AND g.rngtypid = t.oid
-        UNION ALL
-        SELECT g.rngtypid FROM pg_catalog.pg_range g WHERE t.typtype = 'm' AND g.rngmultitypid = t.oid
-    ) AS link(oid)
+WITH reach(oid) AS (
+    SELECT p.oid FROM pgcapture.type_parts(?::oid[]) p(oid)
 )
 SELECT t.oid::bigint,
        n.nspname::text,

@@ -5,7 +5,7 @@
 -- catalog (the relation cache), which is what the per-table check compares against.
 
 -- :section init_done
-SELECT to_regprocedure('pgcapture.table_structure(oid[])') IS NOT NULL;
+SELECT to_regprocedure('pgcapture.table_structure(oid[])') IS NOT NULL AND to_regprocedure('pgcapture.type_parts(oid[])') IS NOT NULL;
 
 -- :section publication_exists
 SELECT EXISTS (SELECT FROM pg_publication WHERE pubname = ?);
@@ -49,21 +49,8 @@ SELECT to_regclass(?)::oid::bigint;
 -- type created after initdb (an array of, or a composite with a field of, an enum, domain,
 -- composite, range or extension type): those OIDs differ on the replica, whose binary input
 -- would refuse them. Such tables are copied in text form.
-WITH RECURSIVE part(oid) AS (
-    SELECT a.atttypid FROM pg_attribute a
-    WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = ''
-  UNION
-    SELECT c.oid
-    FROM part p
-    JOIN pg_type t ON t.oid = p.oid
-    CROSS JOIN LATERAL (
-        SELECT t.typelem WHERE t.typelem <> 0
-        UNION ALL SELECT t.typbasetype WHERE t.typtype = 'd'
-        UNION ALL SELECT a.atttypid FROM pg_attribute a
-            WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
-        UNION ALL SELECT r.rngsubtype FROM pg_range r WHERE t.typtype = 'r' AND r.rngtypid = t.oid
-        UNION ALL SELECT r.rngtypid FROM pg_range r WHERE t.typtype = 'm' AND r.rngmultitypid = t.oid
-    ) c(oid)
+WITH part(oid) AS (
+    SELECT p.oid FROM pgcapture.type_parts(ARRAY(SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '')) p(oid)
 )
 SELECT EXISTS (
     SELECT FROM part p JOIN pg_type t ON t.oid = p.oid
@@ -76,20 +63,8 @@ SELECT EXISTS (
 -- arrays, domains, composites and ranges (arrays themselves left out: each comes with its
 -- element type), with what it takes to create it. Names and values come quoted by the server
 -- (format %I/%L, format_type, pg_get_constraintdef with search_path = pg_catalog).
-WITH RECURSIVE part(oid) AS (
-    SELECT unnest(?::oid[])
-  UNION
-    SELECT c.oid
-    FROM part p
-    JOIN pg_type t ON t.oid = p.oid
-    CROSS JOIN LATERAL (
-        SELECT t.typelem WHERE t.typelem <> 0
-        UNION ALL SELECT t.typbasetype WHERE t.typtype = 'd'
-        UNION ALL SELECT a.atttypid FROM pg_attribute a
-            WHERE t.typtype = 'c' AND a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped
-        UNION ALL SELECT r.rngsubtype FROM pg_range r WHERE t.typtype = 'r' AND r.rngtypid = t.oid
-        UNION ALL SELECT r.rngtypid FROM pg_range r WHERE t.typtype = 'm' AND r.rngmultitypid = t.oid
-    ) c(oid)
+WITH part(oid) AS (
+    SELECT p.oid FROM pgcapture.type_parts(?::oid[]) p(oid)
 )
 SELECT t.oid::bigint, n.nspname, t.typname, t.typtype::text,
        t.typarray::bigint, coalesce(arr.typname, ''),

@@ -24,17 +24,17 @@ REVOKE ALL ON TABLE pgcapture.ddl_logs FROM PUBLIC;
 REVOKE ALL ON SEQUENCE pgcapture.ddl_logs_id_seq FROM PUBLIC;
 COMMENT ON TABLE pgcapture.ddl_logs IS 'pgcapture: one row per DDL event, written only by the pgcapture event triggers; see dev.pgcapture.agent.setup.DdlLogs.';
 
--- :section create_binary_sendable
--- Whether pgoutput's binary mode can send a value of type typ. A type without a send function
--- is sent as text (pgoutput falls back per column), but an array, composite, domain, range or
--- multirange over such a type is sent with its container's send function, which fails on the
--- element: the walsender then errors at the same LSN forever. Checked recursively.
-CREATE FUNCTION @SCHEMA@.binary_sendable(typ oid) RETURNS boolean
+-- :section create_type_parts
+-- The types a value of each of these types is made of, the types themselves included: array
+-- elements, domain bases, composite attributes, range subtypes and multirange ranges,
+-- recursively. (typelem also links a few fixed-size built-in types such as point to their
+-- parts, which is harmless for every caller.)
+CREATE OR REPLACE FUNCTION @SCHEMA@.type_parts(types oid[]) RETURNS SETOF oid
 LANGUAGE sql STABLE STRICT
 SET search_path = pg_catalog, pg_temp
 AS $fn$
     WITH RECURSIVE part(oid) AS (
-        SELECT typ
+        SELECT DISTINCT u.oid FROM unnest(types) u(oid)
       UNION
         SELECT c.oid
         FROM part p
@@ -48,8 +48,20 @@ AS $fn$
             UNION ALL SELECT r.rngtypid FROM pg_range r WHERE t.typtype = 'm' AND r.rngmultitypid = t.oid
         ) c(oid)
     )
+    SELECT oid FROM part
+$fn$;
+
+-- :section create_binary_sendable
+-- Whether pgoutput's binary mode can send a value of type typ. A type without a send function
+-- is sent as text (pgoutput falls back per column), but an array, composite, domain, range or
+-- multirange over such a type is sent with its container's send function, which fails on the
+-- element: the walsender then errors at the same LSN forever. Checked through all its parts.
+CREATE OR REPLACE FUNCTION @SCHEMA@.binary_sendable(typ oid) RETURNS boolean
+LANGUAGE sql STABLE STRICT
+SET search_path = pg_catalog, pg_temp
+AS $fn$
     SELECT coalesce((SELECT t.typsend::oid = 0 FROM pg_type t WHERE t.oid = typ), false)
-        OR NOT EXISTS (SELECT FROM part JOIN pg_type t ON t.oid = part.oid
+        OR NOT EXISTS (SELECT FROM @SCHEMA@.type_parts(ARRAY[typ]) part(oid) JOIN pg_type t ON t.oid = part.oid
                        WHERE part.oid <> typ AND t.typsend::oid = 0)
 $fn$;
 
@@ -60,7 +72,7 @@ $fn$;
 -- every user type (OID >= 16384) the columns' values contain: column types, array elements,
 -- composite attributes, domain bases, range subtypes, so that a replica can map the type OIDs
 -- embedded in binary arrays and composites.
-CREATE FUNCTION pgcapture.table_structure(tables oid[]) RETURNS jsonb
+CREATE OR REPLACE FUNCTION pgcapture.table_structure(tables oid[]) RETURNS jsonb
 LANGUAGE sql STABLE
 SET search_path = pg_catalog, pg_temp
 AS $fn$
@@ -92,28 +104,9 @@ AS $fn$
                 LEFT JOIN pg_index pk ON pk.indrelid = a.attrelid AND pk.indisprimary
                 WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped),
             'types', (
-                WITH RECURSIVE reach(oid) AS (
-                    SELECT a.atttypid FROM pg_attribute a
-                    WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
-                  UNION
-                    SELECT link.oid
-                    FROM reach r
-                    JOIN pg_type t ON t.oid = r.oid
-                    CROSS JOIN LATERAL (
-                        SELECT t.typelem WHERE t.typelem <> 0
-                        UNION ALL
-                        SELECT t.typbasetype WHERE t.typtype = 'd'
-                        UNION ALL
-                        SELECT ca.atttypid FROM pg_attribute ca
-                        WHERE t.typtype = 'c' AND ca.attrelid = t.typrelid AND ca.attnum > 0 AND NOT ca.attisdropped
-                        UNION ALL
-                        SELECT g.rngsubtype FROM pg_range g WHERE t.typtype = 'r' AND g.rngtypid = t.oid
-                        UNION ALL
-                        SELECT g.rngtypid FROM pg_range g WHERE t.typtype = 'm' AND g.rngmultitypid = t.oid
-                    ) AS link(oid)
-                )
                 SELECT coalesce(jsonb_object_agg(t.oid::text, jsonb_build_object('schema', tn.nspname, 'name', t.typname)), '{}'::jsonb)
-                FROM reach r
+                FROM pgcapture.type_parts(ARRAY(SELECT a.atttypid FROM pg_attribute a
+                                                WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped)) r(oid)
                 JOIN pg_type t ON t.oid = r.oid
                 JOIN pg_namespace tn ON tn.oid = t.typnamespace
                 WHERE t.oid >= 16384)

@@ -174,6 +174,7 @@ class CaptureSetupIT {
             java.sql.SQLException e = assertThrows(java.sql.SQLException.class, () -> Installed.rows(db, peek));
             assertTrue(e.getMessage().contains("no binary output function available for type aclitem"), e.getMessage());
             try (java.sql.Connection c = db.connect(); java.sql.Statement s = c.createStatement()) {
+                s.execute(Catalog.SQL.section("create_type_parts", "pg_temp"));
                 s.execute(Catalog.SQL.section("create_binary_sendable", "pg_temp"));
                 try (java.sql.ResultSet rs = s.executeQuery(
                         "SELECT pg_temp.binary_sendable('aclitem'::regtype), pg_temp.binary_sendable('aclitem[]'::regtype)")) {

@@ -1,17 +1,13 @@
 package dev.pgcapture.cli;
 
 import dev.pgcapture.agent.AgentRunner;
-import dev.pgcapture.agent.FatalAgentException;
 import dev.pgcapture.agent.Pg2Pulsar;
 import dev.pgcapture.agent.capture.CaptureSettings;
 import dev.pgcapture.agent.pulsar.PulsarSinkSettings;
 import dev.pgcapture.core.TopicFormat;
-import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -28,7 +24,6 @@ import picocli.CommandLine.Spec;
                 + "first. Stops cleanly on SIGTERM or Ctrl-C.")
 final class Pg2PulsarCommand implements Callable<Integer> {
 
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
 
     @Spec
     CommandSpec spec;
@@ -70,32 +65,7 @@ final class Pg2PulsarCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Pg2Pulsar agent = new Pg2Pulsar(settings(), AgentRunner.Backoff.standard());
-        PrintWriter err = spec.commandLine().getErr();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread stopper = new Thread(() -> {
-            agent.stop();
-            try {
-                finished.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pg2pulsar-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
-        try {
-            agent.run();
-            return 0;
-        } catch (FatalAgentException e) {
-            err.println("pg2pulsar stopped: " + e.getMessage());
-            err.flush();
-            return 1;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopper);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is running: it is what stopped the agent.
-            }
-        }
+        return Foreground.run("pg2pulsar", agent::run, agent::stop, spec.commandLine().getErr());
     }
 
     private Pg2Pulsar.Settings settings() {

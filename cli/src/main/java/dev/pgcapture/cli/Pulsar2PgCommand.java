@@ -1,7 +1,6 @@
 package dev.pgcapture.cli;
 
 import dev.pgcapture.agent.AgentRunner;
-import dev.pgcapture.agent.FatalAgentException;
 import dev.pgcapture.agent.Pulsar2Pg;
 import dev.pgcapture.agent.dump.AgentServer;
 import dev.pgcapture.agent.dump.AgentService;
@@ -14,14 +13,11 @@ import dev.pgcapture.agent.seed.SeedSettings;
 import dev.pgcapture.agent.seed.Seeder;
 import dev.pgcapture.core.PostgresUrl;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -44,7 +40,6 @@ import picocli.CommandLine.Spec;
 final class Pulsar2PgCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(Pulsar2PgCommand.class);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration SERVICE_SHUTDOWN = Duration.ofSeconds(5);
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\s\\[\\]]*):(\\d{1,5})");
 
@@ -88,31 +83,8 @@ final class Pulsar2PgCommand implements Callable<Integer> {
         TableReseeder reseeder = source.map(url -> Seeder.reseeder(url, SeedSettings.DEFAULT_SLOT_WAIT)).orElse(null);
         Pulsar2Pg agent = new Pulsar2Pg(settings, AgentRunner.Backoff.standard(), listenAddress.isPresent() ? dumps : DumpInterlock.NONE,
                 reseeder);
-        PrintWriter err = spec.commandLine().getErr();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread stopper = new Thread(() -> {
-            agent.stop();
-            try {
-                finished.await(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "pulsar2pg-stop");
-        Runtime.getRuntime().addShutdownHook(stopper);
         try (agentService) {
-            agent.run();
-            return 0;
-        } catch (FatalAgentException e) {
-            err.println("pulsar2pg stopped: " + e.getMessage());
-            err.flush();
-            return 1;
-        } finally {
-            finished.countDown();
-            try {
-                Runtime.getRuntime().removeShutdownHook(stopper);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is running: it is what stopped the agent.
-            }
+            return Foreground.run("pulsar2pg", agent::run, agent::stop, spec.commandLine().getErr());
         }
     }
 

@@ -11,11 +11,9 @@ import dev.pgcapture.agent.seed.SeedSettings;
 import dev.pgcapture.agent.seed.Seeder;
 import dev.pgcapture.agent.setup.CaptureSetup;
 import dev.pgcapture.core.Lsn;
-import dev.pgcapture.core.PostgresUrl;
 import dev.pgcapture.embedded.LocalPostgres;
 import dev.pgcapture.embedded.LocalPulsar;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -78,12 +76,14 @@ final class ApplyScenario {
     }
 
     private final LocalPostgres postgres;
+    private final BenchDatabases databases;
     private final LocalPulsar pulsar;
     private final PulsarAdmin admin;
     private final Options options;
 
     ApplyScenario(LocalPostgres postgres, LocalPulsar pulsar, PulsarAdmin admin, Options options) {
         this.postgres = postgres;
+        this.databases = new BenchDatabases(postgres);
         this.pulsar = pulsar;
         this.admin = admin;
         this.options = options;
@@ -96,7 +96,7 @@ final class ApplyScenario {
         for (int i = 1; i <= options.runs(); i++) {
             Run run = oneRun("run" + i, i % 2 == 1);
             log.info("apply run {}: {} transactions; pgcapture {} s, native logical replication {} s", i, options.transactions(),
-                    round(run.pgcaptureSeconds()), round(run.nativeSeconds()));
+                    BenchDatabases.round(run.pgcaptureSeconds()), BenchDatabases.round(run.nativeSeconds()));
             runs.add(run);
         }
         return new Result(options, runs);
@@ -109,24 +109,24 @@ final class ApplyScenario {
         String slot = "pgcapture_apply_" + label;
         String nativeSlot = "native_apply_" + label;
         String topic = "persistent://public/default/bench-apply-" + label + "-" + System.currentTimeMillis();
-        try (Connection admin = connect("postgres")) {
+        try (Connection admin = databases.connect("postgres")) {
             for (String db : List.of(source, pgcaptureReplica, nativeReplica)) {
-                execute(admin, "DROP DATABASE IF EXISTS " + db);
-                execute(admin, "CREATE DATABASE " + db);
+                BenchDatabases.execute(admin, "DROP DATABASE IF EXISTS " + db);
+                BenchDatabases.execute(admin, "CREATE DATABASE " + db);
             }
-            try (Connection src = connect(source); Connection pgc = connect(pgcaptureReplica); Connection nat = connect(nativeReplica)) {
-                execute(src, CREATE_TABLE);
+            try (Connection src = databases.connect(source); Connection pgc = databases.connect(pgcaptureReplica); Connection nat = databases.connect(nativeReplica)) {
+                BenchDatabases.execute(src, CREATE_TABLE);
                 new CaptureSetup(CaptureSetup.Settings.defaults().withSlot(slot)).init(src);
-                execute(src, "CREATE PUBLICATION bench_native FOR TABLE " + TABLE);
-                execute(src, "SELECT pg_create_logical_replication_slot('" + nativeSlot + "', 'pgoutput')");
-                new Seeder(SeedSettings.of(url(source), url(pgcaptureReplica)), line -> log.debug("seed: {}", line)).run();
-                execute(nat, CREATE_TABLE);
-                execute(nat, "CREATE SUBSCRIPTION " + nativeSlot + " CONNECTION 'host=" + postgres.host() + " port=" + postgres.port()
+                BenchDatabases.execute(src, "CREATE PUBLICATION bench_native FOR TABLE " + TABLE);
+                BenchDatabases.execute(src, "SELECT pg_create_logical_replication_slot('" + nativeSlot + "', 'pgoutput')");
+                new Seeder(SeedSettings.of(databases.url(source), databases.url(pgcaptureReplica)), line -> log.debug("seed: {}", line)).run();
+                BenchDatabases.execute(nat, CREATE_TABLE);
+                BenchDatabases.execute(nat, "CREATE SUBSCRIPTION " + nativeSlot + " CONNECTION 'host=" + postgres.host() + " port=" + postgres.port()
                         + " dbname=" + source + " user=" + LocalPostgres.SUPERUSER + "' PUBLICATION bench_native"
                         + " WITH (create_slot = false, slot_name = '" + nativeSlot + "', copy_data = false, enabled = false)");
 
                 load(src);
-                Lsn end = currentInsertLsn(src);
+                Lsn end = BenchDatabases.currentInsertLsn(src);
                 String expected = fingerprint(src);
                 publish(source, slot, topic, end);
                 log.info("apply {}: {} transactions loaded and published (end {})", label, options.transactions(), end);
@@ -143,10 +143,10 @@ final class ApplyScenario {
                 return new Run(pgcapture, nativeSeconds, pgcaptureFirst);
             } finally {
                 dropSubscription(nativeReplica, nativeSlot);
-                execute(admin, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('"
+                BenchDatabases.execute(admin, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('"
                         + slot + "', '" + nativeSlot + "') AND NOT active");
                 for (String db : List.of(source, pgcaptureReplica, nativeReplica)) {
-                    execute(admin, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
+                    BenchDatabases.execute(admin, "DROP DATABASE IF EXISTS " + db + " WITH (FORCE)");
                 }
                 try {
                     this.admin.topics().delete(topic, true);
@@ -190,7 +190,7 @@ final class ApplyScenario {
 
     /** Runs pg2pulsar until its slot has confirmed {@code end}: the whole load is in the topic. */
     private void publish(String source, String slot, String topic, Lsn end) throws Exception {
-        Pg2Pulsar agent = new Pg2Pulsar(new Pg2Pulsar.Settings(url(source), CaptureSettings.defaults().withSlot(slot)
+        Pg2Pulsar agent = new Pg2Pulsar(new Pg2Pulsar.Settings(databases.url(source), CaptureSettings.defaults().withSlot(slot)
                 .withStatusInterval(Duration.ofMillis(100)), pulsar.serviceUrl(), pulsar.httpUrl(), PulsarSinkSettings.forTopic(topic),
                 Duration.ofDays(7)), AgentRunner.Backoff.standard());
         AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -201,7 +201,7 @@ final class ApplyScenario {
                 failure.set(e);
             }
         });
-        try (Connection c = connect(source)) {
+        try (Connection c = databases.connect(source)) {
             long deadline = System.nanoTime() + options.timeout().toNanos();
             while (confirmed(c, slot).compareTo(end) < 0) {
                 if (!thread.isAlive() || System.nanoTime() > deadline) {
@@ -216,7 +216,7 @@ final class ApplyScenario {
     }
 
     private double applyPgcapture(String replica, Connection watch, String topic, String expected) throws Exception {
-        Pulsar2Pg agent = new Pulsar2Pg(new Pulsar2Pg.Settings(url(replica), pulsar.serviceUrl(), topic, ApplySettings.defaults()),
+        Pulsar2Pg agent = new Pulsar2Pg(new Pulsar2Pg.Settings(databases.url(replica), pulsar.serviceUrl(), topic, ApplySettings.defaults()),
                 AgentRunner.Backoff.standard(), DumpInterlock.NONE, null);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         long started = System.nanoTime();
@@ -237,7 +237,7 @@ final class ApplyScenario {
 
     private double applyNative(Connection replica, String subscription, String expected) throws Exception {
         long started = System.nanoTime();
-        execute(replica, "ALTER SUBSCRIPTION " + subscription + " ENABLE");
+        BenchDatabases.execute(replica, "ALTER SUBSCRIPTION " + subscription + " ENABLE");
         return awaitEqual(replica, expected, started, () -> true, new AtomicReference<>(), "native logical replication");
     }
 
@@ -255,10 +255,10 @@ final class ApplyScenario {
     }
 
     private void dropSubscription(String replica, String subscription) {
-        try (Connection c = connect(replica)) {
-            execute(c, "ALTER SUBSCRIPTION " + subscription + " DISABLE");
-            execute(c, "ALTER SUBSCRIPTION " + subscription + " SET (slot_name = NONE)");
-            execute(c, "DROP SUBSCRIPTION " + subscription);
+        try (Connection c = databases.connect(replica)) {
+            BenchDatabases.execute(c, "ALTER SUBSCRIPTION " + subscription + " DISABLE");
+            BenchDatabases.execute(c, "ALTER SUBSCRIPTION " + subscription + " SET (slot_name = NONE)");
+            BenchDatabases.execute(c, "DROP SUBSCRIPTION " + subscription);
         } catch (SQLException e) {
             log.debug("could not drop subscription {}: {}", subscription, e.getMessage());
         }
@@ -280,29 +280,4 @@ final class ApplyScenario {
         }
     }
 
-    private static Lsn currentInsertLsn(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
-            r.next();
-            return Lsn.parse(r.getString(1));
-        }
-    }
-
-    private PostgresUrl url(String database) {
-        return PostgresUrl.parse("postgresql://" + LocalPostgres.SUPERUSER + "@" + postgres.host() + ":" + postgres.port() + "/" + database);
-    }
-
-    private Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://" + postgres.host() + ":" + postgres.port() + "/" + database,
-                LocalPostgres.SUPERUSER, "");
-    }
-
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static double round(double seconds) {
-        return Math.round(seconds * 100) / 100.0;
-    }
 }

@@ -7,12 +7,10 @@ import dev.pgcapture.agent.capture.ReplicationSource;
 import dev.pgcapture.agent.pulsar.PulsarSinkSettings;
 import dev.pgcapture.agent.setup.CaptureSetup;
 import dev.pgcapture.core.Lsn;
-import dev.pgcapture.core.PostgresUrl;
 import dev.pgcapture.embedded.LocalPostgres;
 import dev.pgcapture.embedded.LocalPulsar;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -100,6 +98,7 @@ final class CaptureScenario {
     }
 
     private final LocalPostgres postgres;
+    private final BenchDatabases databases;
     private final LocalPulsar pulsar;
     private final PulsarAdmin admin;
     private final Options options;
@@ -107,6 +106,7 @@ final class CaptureScenario {
 
     CaptureScenario(LocalPostgres postgres, LocalPulsar pulsar, PulsarAdmin admin, Options options) {
         this.postgres = postgres;
+        this.databases = new BenchDatabases(postgres);
         this.pulsar = pulsar;
         this.admin = admin;
         this.options = options;
@@ -124,8 +124,8 @@ final class CaptureScenario {
             boolean pgcaptureFirst = i % 2 == 1;
             Run run = oneRun("run" + i, options.rows(), options.updates(), pgcaptureFirst, true);
             log.info("capture run {}: {} changes; pgcapture {} s ({} rows/s), pg_recvlogical {} s ({} rows/s)", i, run.changes(),
-                    round(run.pgcapture().seconds()), Math.round(run.changes() / run.pgcapture().seconds()),
-                    round(run.recvlogical().seconds()), Math.round(run.changes() / run.recvlogical().seconds()));
+                    BenchDatabases.round(run.pgcapture().seconds()), Math.round(run.changes() / run.pgcapture().seconds()),
+                    BenchDatabases.round(run.recvlogical().seconds()), Math.round(run.changes() / run.recvlogical().seconds()));
             runs.add(run);
         }
         return new Result(options, protoVersion, warmup, runs);
@@ -136,16 +136,16 @@ final class CaptureScenario {
         String pgcaptureSlot = "pgcapture_" + label;
         String recvSlot = "recvlogical_" + label;
         String topic = "persistent://public/default/bench-capture-" + label + "-" + System.currentTimeMillis();
-        try (Connection admin = connect("postgres")) {
-            execute(admin, "DROP DATABASE IF EXISTS " + database);
-            execute(admin, "CREATE DATABASE " + database);
-            try (Connection db = connect(database)) {
-                execute(db, "CREATE TABLE " + TABLE + " (id bigint PRIMARY KEY, n int, payload text, at timestamptz)");
+        try (Connection admin = databases.connect("postgres")) {
+            BenchDatabases.execute(admin, "DROP DATABASE IF EXISTS " + database);
+            BenchDatabases.execute(admin, "CREATE DATABASE " + database);
+            try (Connection db = databases.connect(database)) {
+                BenchDatabases.execute(db, "CREATE TABLE " + TABLE + " (id bigint PRIMARY KEY, n int, payload text, at timestamptz)");
                 new CaptureSetup(CaptureSetup.Settings.defaults().withSlot(pgcaptureSlot)).init(db);
-                execute(db, "SELECT pg_create_logical_replication_slot('" + recvSlot + "', 'pgoutput')");
-                Lsn start = currentInsertLsn(db);
+                BenchDatabases.execute(db, "SELECT pg_create_logical_replication_slot('" + recvSlot + "', 'pgoutput')");
+                Lsn start = BenchDatabases.currentInsertLsn(db);
                 load(db, rows, updates);
-                Lsn end = currentInsertLsn(db);
+                Lsn end = BenchDatabases.currentInsertLsn(db);
                 long changes = (long) rows + updates;
                 log.info("capture {}: loaded {} changes, {} MB of WAL, end {}", label, changes, (end.value() - start.value()) >> 20, end);
                 PeerRun pgcapture = null;
@@ -166,9 +166,9 @@ final class CaptureScenario {
                 }
                 return new Run(changes, end.value() - start.value(), pgcapture, recvlogical, pgcaptureFirst, inTopic, expected);
             } finally {
-                execute(admin, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('"
+                BenchDatabases.execute(admin, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('"
                         + pgcaptureSlot + "', '" + recvSlot + "') AND NOT active");
-                execute(admin, "DROP DATABASE IF EXISTS " + database);
+                BenchDatabases.execute(admin, "DROP DATABASE IF EXISTS " + database);
                 deleteTopic(topic);
             }
         }
@@ -178,11 +178,11 @@ final class CaptureScenario {
         int perTransaction = perTransaction(rows);
         for (int from = 1; from <= rows; from += perTransaction) {
             int to = Math.min(rows, from + perTransaction - 1);
-            execute(db, "INSERT INTO " + TABLE + " SELECT g, g % 1000, rpad(md5(g::text), 100, md5(g::text)), now()"
+            BenchDatabases.execute(db, "INSERT INTO " + TABLE + " SELECT g, g % 1000, rpad(md5(g::text), 100, md5(g::text)), now()"
                     + " FROM generate_series(" + from + ", " + to + ") g");
         }
         if (updates > 0) {
-            execute(db, "UPDATE " + TABLE + " SET n = n + 1, at = now() WHERE id <= " + updates);
+            BenchDatabases.execute(db, "UPDATE " + TABLE + " SET n = n + 1, at = now() WHERE id <= " + updates);
         }
     }
 
@@ -192,7 +192,7 @@ final class CaptureScenario {
 
     private PeerRun drainPgcapture(Connection watchConnection, String database, String slot, Lsn end, String topic) throws Exception {
         Pg2Pulsar.Settings settings = new Pg2Pulsar.Settings(
-                PostgresUrl.parse("postgresql://" + LocalPostgres.SUPERUSER + "@" + postgres.host() + ":" + postgres.port() + "/" + database),
+                databases.url(database),
                 CaptureSettings.defaults().withSlot(slot).withStatusInterval(STATUS_INTERVAL),
                 pulsar.serviceUrl(), pulsar.httpUrl(), PulsarSinkSettings.forTopic(topic), Duration.ofDays(7));
         Pg2Pulsar agent = new Pg2Pulsar(settings, AgentRunner.Backoff.standard());
@@ -291,31 +291,9 @@ final class CaptureScenario {
     }
 
     private int serverVersionNum() throws SQLException {
-        try (Connection c = connect("postgres"); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW server_version_num")) {
+        try (Connection c = databases.connect("postgres"); Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW server_version_num")) {
             r.next();
             return r.getInt(1);
         }
-    }
-
-    private static Lsn currentInsertLsn(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_current_wal_insert_lsn()::text")) {
-            r.next();
-            return Lsn.parse(r.getString(1));
-        }
-    }
-
-    private Connection connect(String database) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://" + postgres.host() + ":" + postgres.port() + "/" + database,
-                LocalPostgres.SUPERUSER, "");
-    }
-
-    private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement s = c.createStatement()) {
-            s.execute(sql);
-        }
-    }
-
-    private static double round(double seconds) {
-        return Math.round(seconds * 100) / 100.0;
     }
 }

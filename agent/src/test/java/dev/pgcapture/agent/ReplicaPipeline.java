@@ -64,6 +64,7 @@ final class ReplicaPipeline implements AutoCloseable {
     private final TestPulsar pulsar;
     private final CaptureFixture capture;
     private final DumpRegistry registry;
+    private final AgentService service;
     private final AgentServer server;
     private final ManagedChannel channel;
     private final TopicReader tail;
@@ -81,8 +82,8 @@ final class ReplicaPipeline implements AutoCloseable {
         this.capture = capture;
         this.registry = new DumpRegistry(url(replica), LIMITS.cancelGrace());
         String name = InProcessServerBuilder.generateName();
-        this.server = new AgentServer(InProcessServerBuilder.forName(name).directExecutor(),
-                new AgentService(url(replica), Clock.systemUTC(), LIMITS, registry)).start();
+        this.service = new AgentService(url(replica), Clock.systemUTC(), LIMITS, registry);
+        this.server = new AgentServer(InProcessServerBuilder.forName(name).directExecutor(), service).start();
         this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         this.tail = TopicReader.fromEarliest(pulsar.client(), capture.topic());
     }
@@ -147,6 +148,10 @@ final class ReplicaPipeline implements AutoCloseable {
 
     DumpRegistry registry() {
         return registry;
+    }
+
+    AgentService service() {
+        return service;
     }
 
     AgentGrpc.AgentStub agent() {

@@ -55,6 +55,23 @@ class ReplicaDdlIT {
     }
 
     @Test
+    void columnAddedOnTheSourceAfterARewriteBeforeItsReseed_isInTheReseededTable_andItsRowsApply(TestDatabase source,
+            TestDatabase replica, TestPulsar pulsar) throws Exception {
+        source.execute("CREATE TABLE items (id int PRIMARY KEY, price text NOT NULL)",
+                "INSERT INTO items SELECT g, g::text FROM generate_series(1, 100) g");
+        try (ReplicaPipeline p = ReplicaPipeline.start(source, replica, pulsar)) {
+            // The applier lags: by the time it seeds the rewritten table again, the source has added a column, so the
+            // copy holds the column and the ADD COLUMN event (committed before the copy's snapshot) is already in it.
+            p.beforeNextReseed(() -> source.execute("ALTER TABLE items ADD COLUMN late int DEFAULT 5"));
+            step(source, p, "ALTER TABLE items ALTER COLUMN price TYPE numeric(10,2) USING price::numeric(10,2)");
+            assertEquals(List.of(ITEMS), p.reseeded);
+
+            step(source, p, "UPDATE items SET late = 6 WHERE id < 10", "INSERT INTO items VALUES (101, 1.5, 7)");
+            step(source, p, "ALTER TABLE items DROP COLUMN late", "UPDATE items SET price = 0 WHERE id = 1");
+        }
+    }
+
+    @Test
     void tableDdlWithDml_createWithRowsCreateAsTruncateAndDrop_replicaEqualsSourceAfterEach(TestDatabase source, TestDatabase replica,
             TestPulsar pulsar) throws Exception {
         source.execute("CREATE TABLE base (id int PRIMARY KEY, v text)", "INSERT INTO base SELECT g, 'b' || g FROM generate_series(1, 100) g");

@@ -71,6 +71,8 @@ final class ReplicaPipeline implements AutoCloseable {
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     /** The tables the applier had seeded again, in order. */
     final List<TableName> reseeded = new CopyOnWriteArrayList<>();
+    /** Run once by the reseeder before it copies a table, to change the source in that window. */
+    private final AtomicReference<SourceWork> beforeReseed = new AtomicReference<>();
     private Checkpoint lastCommit;
     private Pulsar2Pg applier;
     private Thread thread;
@@ -132,6 +134,10 @@ final class ReplicaPipeline implements AutoCloseable {
 
     /** The reseeder: the applier's registry entry is replaced on a connection of its own, dumps of the table cancelled first. */
     private Lsn reseed(TableStructure table) throws Exception {
+        SourceWork before = beforeReseed.getAndSet(null);
+        if (before != null) {
+            before.run();
+        }
         registry.beforeExclusive(List.of(table.name()));
         try (Connection c = replica.connect()) {
             Lsn from = Seeder.reseed(url(source), c, ReplicaTables.load(c), table, Duration.ofSeconds(30)).applyFrom();
@@ -140,6 +146,17 @@ final class ReplicaPipeline implements AutoCloseable {
         } finally {
             registry.released();
         }
+    }
+
+    /** Work on the source, for {@link #beforeNextReseed}. */
+    @FunctionalInterface
+    interface SourceWork {
+        void run() throws Exception;
+    }
+
+    /** Runs {@code work} once, when the applier next asks for a table to be seeded again, before the copy's snapshot. */
+    void beforeNextReseed(SourceWork work) {
+        beforeReseed.set(work);
     }
 
     CaptureFixture capture() {

@@ -223,7 +223,10 @@ public final class ReplicaSink implements Sink {
                         structure.name(), structure.name(), e);
                 continue;
             }
-            tables.put(c, new ReplicaTables.Table(structure, from, false));
+            // The copy has the structure the source had in the copy's snapshot, newer than ours when the source changed the
+            // table since (its DDL events, committed before the copy, are skipped): keep what the reseeder recorded.
+            TableStructure seeded = ReplicaTables.load(c).byOid(structure.oid()).map(ReplicaTables.Table::structure).orElse(structure);
+            tables.put(c, new ReplicaTables.Table(seeded, from, false));
             c.commit();
             log.info("table {} seeded again; it takes changes committed at or after {}", structure.name(), from);
         }

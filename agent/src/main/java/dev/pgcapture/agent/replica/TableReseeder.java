@@ -12,7 +12,9 @@ import dev.pgcapture.core.Lsn;
 public interface TableReseeder {
 
     /**
-     * Copies {@code table} from the source again.
+     * Copies {@code table} from the source again, recording in {@code pgcapture.tables} the
+     * structure the copy was made with (as {@code Seeder.reseed} does): it is newer than
+     * {@code table} when the source changed the table after the rewrite.
      *
      * @return the consistent point of the copy: the table takes changes committed at or after it
      */

@@ -30,11 +30,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * A test's side of one {@code TableDump} call, with manual flow control: the server sends only
  * as many responses as {@link #request} allowed. Responses, the error or the completion are
- * queued as they arrive and taken with a bounded wait.
+ * queued as they arrive and taken with a bounded wait. Public for the end-to-end tests of
+ * {@code dev.pgcapture.agent}.
  */
-final class TableDumpClient implements AutoCloseable {
+public final class TableDumpClient implements AutoCloseable {
 
-    static final Duration WAIT = Duration.ofSeconds(60);
+    public static final Duration WAIT = Duration.ofSeconds(60);
     private static final Object COMPLETED = new Object();
 
     private final BlockingQueue<Object> events = new LinkedBlockingQueue<>();
@@ -42,7 +43,7 @@ final class TableDumpClient implements AutoCloseable {
     private volatile ClientCallStreamObserver<TableDumpRequest> call;
 
     /** @param autoRead whether to read responses as fast as they come (else only as {@link #request}ed) */
-    TableDumpClient(AgentGrpc.AgentStub stub, boolean autoRead) {
+    public TableDumpClient(AgentGrpc.AgentStub stub, boolean autoRead) {
         requests = stub.tableDump(new ClientResponseObserver<TableDumpRequest, TableDumpResponse>() {
             @Override
             public void beforeStart(ClientCallStreamObserver<TableDumpRequest> requestStream) {
@@ -69,11 +70,11 @@ final class TableDumpClient implements AutoCloseable {
         });
     }
 
-    void request(int responses) {
+    public void request(int responses) {
         call.request(responses);
     }
 
-    void start(Lsn minLsn, TableName table, Duration wait) {
+    public void start(Lsn minLsn, TableName table, Duration wait) {
         TableDumpStart.Builder start = TableDumpStart.newBuilder().setMinLsn(minLsn.value())
                 .setSchema(table.schema()).setTable(table.table());
         if (wait != null) {
@@ -82,27 +83,27 @@ final class TableDumpClient implements AutoCloseable {
         requests.onNext(TableDumpRequest.newBuilder().setStart(start).build());
     }
 
-    void requestPages(long begin, long end) {
+    public void requestPages(long begin, long end) {
         requests.onNext(TableDumpRequest.newBuilder()
                 .setChunk(PageRange.newBuilder().setPageBegin((int) begin).setPageEnd((int) end)).build());
     }
 
-    void requestWhole() {
+    public void requestWhole() {
         requests.onNext(TableDumpRequest.newBuilder().setWhole(WholeTable.getDefaultInstance()).build());
     }
 
-    void halfClose() {
+    public void halfClose() {
         requests.onCompleted();
     }
 
-    TableDumpSnapshot snapshot() throws InterruptedException {
+    public TableDumpSnapshot snapshot() throws InterruptedException {
         TableDumpResponse response = next();
         assertTrue(response.hasSnapshot(), () -> "expected the snapshot first, got " + response);
         return response.getSnapshot();
     }
 
     /** The rows of one chunk, up to its chunk_end, which must echo {@code expectedEnd}'s range. */
-    List<Change> rows(ChunkEnd expectedEnd) throws InterruptedException {
+    public List<Change> rows(ChunkEnd expectedEnd) throws InterruptedException {
         List<Change> rows = new ArrayList<>();
         while (true) {
             TableDumpResponse response = next();
@@ -119,7 +120,7 @@ final class TableDumpClient implements AutoCloseable {
     }
 
     /** The next response; fails on an error, a completion or a minute of silence. */
-    TableDumpResponse next() throws InterruptedException {
+    public TableDumpResponse next() throws InterruptedException {
         Object event = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         if (event instanceof TableDumpResponse response) {
             return response;
@@ -131,7 +132,7 @@ final class TableDumpClient implements AutoCloseable {
     }
 
     /** Skips responses until the call ends with an error, and returns its status. */
-    Status error() throws InterruptedException {
+    public Status error() throws InterruptedException {
         while (true) {
             Object event = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
             if (event instanceof StatusRuntimeException e) {
@@ -143,13 +144,13 @@ final class TableDumpClient implements AutoCloseable {
         }
     }
 
-    void awaitCompleted() throws InterruptedException {
+    public void awaitCompleted() throws InterruptedException {
         Object event = events.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
         assertEquals(COMPLETED, event, "the table dump should complete");
     }
 
     /** Whether any response, error or completion has arrived and not been taken. */
-    boolean hasEvent() {
+    public boolean hasEvent() {
         return !events.isEmpty();
     }
 

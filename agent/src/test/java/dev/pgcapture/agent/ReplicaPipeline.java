@@ -19,7 +19,6 @@ import dev.pgcapture.agent.seed.SeedResult;
 import dev.pgcapture.agent.seed.SeedSettings;
 import dev.pgcapture.agent.seed.Seeder;
 import dev.pgcapture.core.Checkpoint;
-import dev.pgcapture.core.Lsn;
 import dev.pgcapture.core.PostgresUrl;
 import dev.pgcapture.core.SourceMessage;
 import dev.pgcapture.core.TableName;

@@ -103,7 +103,7 @@ public final class ReplicaSink implements Sink {
         tables = ReplicaTables.load(c);
         c.commit();
         writer = new RunWriter(c);
-        runs = new RunGrouper(writer);
+        runs = new RunGrouper(writer, new UniqueConstraints(c));
         transaction = new TransactionApplier(c, tables, position.get().allTables(), new DdlApplier(tables, interlock), interlock, runs);
         reseed();
         log.info("replica {} holds {} tables and every source transaction up to {}", replica, tables.all().size(), position.get().checkpoint());

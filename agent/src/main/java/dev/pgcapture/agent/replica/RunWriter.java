@@ -17,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
@@ -80,12 +81,15 @@ final class RunWriter implements RunGrouper.Writer {
                     rowByRow(run, sql);
                 } else if (run.op() == Operation.DELETE) {
                     batch.add(sql.delete(), run, run.rows().size(), "to delete");
-                } else if (sql.update().isPresent()) {
-                    batch.add(sql.update().get(), run, run.rows().size(), sql.checksIdentity() ? "to update (or their identity GENERATED ALWAYS "
-                            + "values differ, which an UPDATE on the replica cannot set)" : "to update");
                 } else {
-                    batch.execute();
-                    check(run, sql.updateCounted(), null, run.rows().size(), "to update");
+                    Optional<String> update = sql.update();
+                    if (update.isPresent()) {
+                        batch.add(update.get(), run, run.rows().size(), sql.checksIdentity() ? "to update (or whose identity GENERATED ALWAYS "
+                                + "values differ, which an UPDATE on the replica cannot set)" : "to update");
+                    } else {
+                        batch.execute();
+                        check(run, sql.updateCounted(), null, run.rows().size(), "to update");
+                    }
                 }
             } catch (SQLException e) {
                 throw failed(run, e);

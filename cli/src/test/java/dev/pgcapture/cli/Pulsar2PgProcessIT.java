@@ -95,8 +95,8 @@ class Pulsar2PgProcessIT {
             // SIGTERM: an applier whose batch can only end by the stop commits it and exits cleanly.
             applier.kill();
             applier = startApplier(replica, processes, args(replica, pulsar, topic, "100000", "10m"));
-            // One source transaction: the applier feeds it at its Commit, and its DELETE and UPDATE cut the runs
-            // before them, so the replica transaction has written once the whole transaction arrived.
+            // One source transaction: the applier feeds it at its Commit and writes its runs once the topic goes
+            // quiet, so the replica transaction has written once the whole transaction arrived.
             source.execute("BEGIN; INSERT INTO items VALUES (" + (rows + 1) + ", 1, 'a'), (" + (rows + 2) + ", 2, 'b'); "
                     + "DELETE FROM items WHERE id = " + (rows + 1) + "; UPDATE items SET n = 3 WHERE id = " + (rows + 2) + "; COMMIT");
             await("the applier inside a batch holding the new transaction").atMost(DRAIN).pollInterval(POLL).until(() -> applierHasWritten(replica));

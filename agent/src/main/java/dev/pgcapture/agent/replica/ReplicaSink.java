@@ -35,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * one is applied as it arrives), so a batch can be committed between any two transactions: when
  * it holds {@code batchSize} of them, or on any message (KeepAlive included, which
  * {@link dev.pgcapture.agent.pulsar.TopicSource} sends while the topic is quiet) once it has been
- * open {@code batchDelay}, and on {@link #close} after a clean stop.
+ * open {@code batchDelay}, and on {@link #close} after a clean stop. Row changes are gathered
+ * into runs ({@link RunGrouper}) and written when the batch commits, before DDL and TRUNCATE, and
+ * as soon as the topic goes quiet.
  *
  * <p>A change that cannot be applied rolls the replica transaction back and fails the sink with a
  * {@link FatalAgentException} carrying the {@link ApplyException}'s message (commit LSN, table,
@@ -103,7 +105,7 @@ public final class ReplicaSink implements Sink {
         tables = ReplicaTables.load(c);
         c.commit();
         writer = new RunWriter(c);
-        runs = new RunGrouper(writer);
+        runs = new RunGrouper(writer, new UniqueConstraints(c));
         transaction = new TransactionApplier(c, tables, position.get().allTables(), new DdlApplier(tables, interlock), interlock, runs);
         reseed();
         log.info("replica {} holds {} tables and every source transaction up to {}", replica, tables.all().size(), position.get().checkpoint());
@@ -121,7 +123,8 @@ public final class ReplicaSink implements Sink {
                 case BEGIN -> begin(message.checkpoint().lsn());
                 case CHANGE -> change(m.getChange());
                 case COMMIT -> commit(message.checkpoint(), m.getCommit());
-                case KEEP_ALIVE, TYPE_NOT_SET -> { }
+                case KEEP_ALIVE -> runs.flush(); // the topic is quiet: write the runs gathered, commit on time below
+                case TYPE_NOT_SET -> { }
             }
             if (batchTransactions > 0 && !spilled && nanoTime.getAsLong() - batchOpenedAt >= settings.batchDelay().toNanos()) {
                 commitBatch();

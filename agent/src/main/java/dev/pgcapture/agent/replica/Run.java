@@ -10,11 +10,12 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Consecutive row changes of one table that one set-based statement applies: same operation,
- * same columns written (an UPDATE's unchanged TOAST columns are left out, so updates group by
- * which columns they set), same columns matched, each column's values all binary or all text,
- * and no primary key touched twice (a set-based statement sees the table as it was before it,
- * so a second change of the same row must wait for the next run).
+ * Row changes of one table that one set-based statement applies: same operation, same columns
+ * written (an UPDATE's unchanged TOAST columns are left out, so updates group by which columns
+ * they set), same columns matched, each column's values all binary or all text, and no primary
+ * key touched twice (a set-based statement sees the table as it was before it, so a second change
+ * of the same row must wait for a later run). {@link RunGrouper} decides which changes may share
+ * a run.
  */
 final class Run {
 

@@ -4,57 +4,145 @@ import dev.pgcapture.proto.Change;
 import dev.pgcapture.proto.Field;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Cuts the row changes of a replica transaction, in commit order, into {@link Run}s and hands
- * each finished run to a {@link Writer}, so that the runs, applied in order, give the same rows
- * as the changes one by one. A run ends when the next change does not fit it (another table,
- * operation or column set, or a key it already touches), when it is full, or on {@link #flush}
- * (before a DDL event or TRUNCATE, and before the replica transaction commits).
+ * Cuts the row changes of a replica transaction, in commit order, into {@link Run}s, and hands the
+ * runs gathered so far to a {@link Writer} all at once on {@link #flush} (before a DDL event or
+ * TRUNCATE, before the replica transaction commits) or when they hold {@value #MAX_BUFFERED_ROWS}
+ * rows or about {@value #MAX_BUFFERED_BYTES} bytes. The runs, applied in order, give the same rows
+ * as the changes one by one.
+ *
+ * <p>A change joins the latest run of its shape (table, operation, columns written and matched)
+ * when that is no earlier than every change it must follow, else it starts a new run at the end.
+ * In a table whose rows are independent ({@link Ordering#independentRows}: a primary key and no
+ * other unique or exclusion constraint), a change must follow only the earlier changes of the same
+ * keys, so changes of different rows may pass one another and interleaved INSERTs, UPDATEs and
+ * DELETEs of different rows share a few runs. In any other table it must follow every earlier
+ * change of the table: only consecutive changes share a run. A run never touches a key twice.
  */
 final class RunGrouper {
 
-    /** Applies one run. */
+    /** At most this many rows are gathered before they are written, and about this many bytes. */
+    static final int MAX_BUFFERED_ROWS = 100_000;
+    static final long MAX_BUFFERED_BYTES = 64L << 20;
+
+    /** Applies the runs gathered, in order. */
     interface Writer {
-        void write(Run run) throws SQLException, ApplyException;
+        void write(List<Run> runs) throws SQLException, ApplyException;
+    }
+
+    /** Says whether a table's changes of different rows may be applied in any order. */
+    interface Ordering {
+        boolean independentRows(TableStructure table) throws SQLException;
     }
 
     private final Writer writer;
-    private Run current;
+    private final Ordering ordering;
+    private final List<Run> runs = new ArrayList<>();
+    private final Map<TableStructure, TableRuns> tables = new IdentityHashMap<>();
+    private int rows;
+    private long bytes;
 
-    RunGrouper(Writer writer) {
+    RunGrouper(Writer writer, Ordering ordering) {
         this.writer = writer;
+        this.ordering = ordering;
     }
 
-    /** Adds the next row change; may write the run before it. */
+    /** Adds the next row change; may write the runs gathered so far. */
     void add(RowChange change) throws SQLException, ApplyException {
         Run.Row row = prepare(change);
-        if (current != null && !current.accepts(row)) {
-            flush();
+        TableStructure structure = change.table().structure();
+        TableRuns table = tables.get(structure);
+        if (table == null) {
+            table = new TableRuns(ordering.independentRows(structure));
+            tables.put(structure, table);
         }
-        if (current == null) {
-            current = new Run(row);
+        List<Object> shape = List.of(change.change().getOp(), names(row.values()), names(row.match()));
+        Integer candidate = table.open.get(shape);
+        int index;
+        if (candidate != null && candidate >= table.mustFollow(row) && runs.get(candidate).accepts(row)) {
+            index = candidate;
+            runs.get(index).add(row);
         } else {
-            current.add(row);
+            index = runs.size();
+            runs.add(new Run(row));
+            table.open.put(shape, index);
         }
-        if (current.full()) {
+        table.touched(index, row);
+        if (runs.get(index).full()) {
+            table.open.remove(shape);
+        }
+        rows++;
+        bytes += row.bytes();
+        if (rows >= MAX_BUFFERED_ROWS || bytes >= MAX_BUFFERED_BYTES) {
             flush();
         }
     }
 
-    /** Writes the open run, if any. */
+    /** Writes the runs gathered, if any. */
     void flush() throws SQLException, ApplyException {
-        if (current != null) {
-            Run run = current;
-            current = null;
-            writer.write(run);
+        if (runs.isEmpty()) {
+            return;
+        }
+        List<Run> gathered = List.copyOf(runs);
+        discard();
+        writer.write(gathered);
+    }
+
+    /** Forgets the runs gathered without writing them (the replica transaction is rolled back). */
+    void discard() {
+        runs.clear();
+        tables.clear();
+        rows = 0;
+        bytes = 0;
+    }
+
+    /** Where one table's changes went among the runs gathered. */
+    private static final class TableRuns {
+
+        private final boolean independentRows;
+        /** The index of the latest run of each shape that may take more rows. */
+        private final Map<List<Object>, Integer> open = new HashMap<>();
+        /** The index of the latest run touching each key (tables with independent rows only). */
+        private final Map<List<Field>, Integer> keys = new HashMap<>();
+        private int latest = -1;
+
+        TableRuns(boolean independentRows) {
+            this.independentRows = independentRows;
+        }
+
+        /** The index of the latest run {@code row} must come after (or in, if it has no key in common). */
+        int mustFollow(Run.Row row) {
+            if (!independentRows) {
+                return latest;
+            }
+            int after = -1;
+            for (List<Field> key : row.keys()) {
+                after = Math.max(after, keys.getOrDefault(key, -1));
+            }
+            return after;
+        }
+
+        void touched(int index, Run.Row row) {
+            latest = Math.max(latest, index);
+            if (independentRows) {
+                for (List<Field> key : row.keys()) {
+                    keys.put(key, index);
+                }
+            }
         }
     }
 
-    /** Forgets the open run without writing it (the replica transaction is rolled back). */
-    void discard() {
-        current = null;
+    private static List<String> names(List<Field> fields) {
+        List<String> names = new ArrayList<>(fields.size());
+        for (Field field : fields) {
+            names.add(field.getName());
+        }
+        return names;
     }
 
     /** Splits a change into the columns to write, the columns to match and the keys it touches. */

@@ -1,10 +1,12 @@
 package dev.pgcapture.agent.replica;
 
+import dev.pgcapture.core.Lsn;
 import dev.pgcapture.core.TableName;
 import dev.pgcapture.proto.Change.Operation;
 import dev.pgcapture.proto.Field;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.sql.BatchUpdateException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,20 +14,32 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.postgresql.PGConnection;
+import org.postgresql.util.PSQLException;
+import org.postgresql.util.ServerErrorMessage;
 
 /**
- * Applies a {@link Run} to the replica: its rows go by binary {@code COPY} into a temporary
- * staging table, then one statement applies them all ({@link RunStatements}). Tables without a
- * primary key are changed one row at a time from the staging table, each UPDATE or DELETE
- * touching exactly one row that matches the old row. Every statement checks that it found every
- * row it was meant to change: a replica that lost a row stops the applier rather than drifting.
+ * Applies the {@link Run}s a {@link RunGrouper} gathered, in few round trips: the rows of all runs
+ * of one staging shape go by one binary {@code COPY} into a temporary staging table (column
+ * {@code r} numbers the runs), then the set-based statements of all runs ({@link RunStatements})
+ * go to the server in one pipelined batch, whose row counts are checked. Tables without a primary
+ * key are changed one row at a time from the staging table, each UPDATE or DELETE touching exactly
+ * one row that matches the old row; such a run first sends the statements before it. Every
+ * UPDATE and DELETE checks that it found every row it was meant to change: a replica that lost a
+ * row stops the applier rather than drifting.
  *
- * <p>Staging tables live for the session ({@code ON COMMIT DELETE ROWS}); one per shape of run.
+ * <p>Staging tables live for the session ({@code ON COMMIT DELETE ROWS}); one per shape of run,
+ * emptied at the end of each write.
  */
 final class RunWriter implements RunGrouper.Writer {
+
+    private static final Pattern COPY_LINE = Pattern.compile("\\bline (\\d+)");
 
     private final Connection c;
     private final Map<List<String>, String> stages = new HashMap<>();
@@ -41,26 +55,50 @@ final class RunWriter implements RunGrouper.Writer {
     }
 
     @Override
-    public void write(Run run) throws SQLException, ApplyException {
-        try {
-            String stage = stage(run);
-            copy(run, stage);
-            RunStatements sql = new RunStatements(run, stage);
-            if (run.table().structure().primaryKey().isEmpty() && run.op() != Operation.INSERT) {
-                rowByRow(run, sql);
-            } else {
-                setBased(run, sql);
+    public void write(List<Run> runs) throws SQLException, ApplyException {
+        Map<String, List<Integer>> staged = new LinkedHashMap<>();
+        String[] stageOf = new String[runs.size()];
+        for (int i = 0; i < runs.size(); i++) {
+            try {
+                stageOf[i] = stage(runs.get(i));
+            } catch (SQLException e) {
+                throw failed(runs.get(i), e);
             }
-            try (Statement s = c.createStatement()) {
-                s.execute("DELETE FROM " + stage);
-            }
-        } catch (SQLException e) {
-            if (isConnectionLoss(e)) {
-                throw e;
-            }
-            throw new ApplyException(run.firstLsn(), run.table().structure().name().quoted(),
-                    run.describe() + " failed: " + e.getMessage(), e);
+            staged.computeIfAbsent(stageOf[i], stage -> new ArrayList<>()).add(i);
         }
+        for (Map.Entry<String, List<Integer>> stage : staged.entrySet()) {
+            copy(runs, stage.getKey(), stage.getValue());
+        }
+        Batch batch = new Batch();
+        for (int i = 0; i < runs.size(); i++) {
+            Run run = runs.get(i);
+            RunStatements sql = new RunStatements(run, stageOf[i], i + 1);
+            try {
+                if (run.op() == Operation.INSERT) {
+                    batch.add(sql.insert(), run, -1, "");
+                } else if (run.table().structure().primaryKey().isEmpty()) {
+                    batch.execute();
+                    rowByRow(run, sql);
+                } else if (run.op() == Operation.DELETE) {
+                    batch.add(sql.delete(), run, run.rows().size(), "to delete");
+                } else {
+                    Optional<String> update = sql.update();
+                    if (update.isPresent()) {
+                        batch.add(update.get(), run, run.rows().size(), sql.checksIdentity() ? "to update (or whose identity GENERATED ALWAYS "
+                                + "values differ, which an UPDATE on the replica cannot set)" : "to update");
+                    } else {
+                        batch.execute();
+                        check(run, sql.updateCounted(), null, run.rows().size(), "to update");
+                    }
+                }
+            } catch (SQLException e) {
+                throw failed(run, e);
+            }
+        }
+        for (String stage : staged.keySet()) {
+            batch.add("DELETE FROM " + stage, null, -1, "");
+        }
+        batch.execute();
     }
 
     /** Whether {@code e} means the connection is gone (retry) rather than that the change cannot apply. */
@@ -69,24 +107,69 @@ final class RunWriter implements RunGrouper.Writer {
         return state == null || state.startsWith("08") || state.startsWith("57P");
     }
 
-    private void setBased(Run run, RunStatements sql) throws SQLException, ApplyException {
-        int expected = run.rows().size();
-        switch (run.op()) {
-            case INSERT -> {
-                try (Statement s = c.createStatement()) {
-                    s.executeUpdate(sql.insert());
+    private static SQLException failed(Run run, SQLException e) throws ApplyException {
+        if (isConnectionLoss(e)) {
+            return e;
+        }
+        throw new ApplyException(run.firstLsn(), run.table().structure().name().quoted(), run.describe() + " failed: " + e.getMessage(), e);
+    }
+
+    /** Statements sent together, each with the run it applies and the rows it must change (-1: unchecked). */
+    private final class Batch {
+
+        private final List<String> statements = new ArrayList<>();
+        private final List<Run> runs = new ArrayList<>();
+        private final List<Integer> expected = new ArrayList<>();
+        private final List<String> what = new ArrayList<>();
+
+        void add(String sql, Run run, int rows, String description) {
+            statements.add(sql);
+            runs.add(run);
+            expected.add(rows);
+            what.add(description);
+        }
+
+        void execute() throws SQLException, ApplyException {
+            if (statements.isEmpty()) {
+                return;
+            }
+            int[] counts;
+            try (Statement s = c.createStatement()) {
+                for (String sql : statements) {
+                    s.addBatch(sql);
+                }
+                counts = s.executeBatch();
+            } catch (BatchUpdateException e) {
+                SQLException cause = e.getNextException() != null ? e.getNextException() : e;
+                Run run = runs.get(failedAt(e));
+                if (run == null) {
+                    throw cause;
+                }
+                throw failed(run, cause);
+            }
+            for (int i = 0; i < counts.length; i++) {
+                if (expected.get(i) >= 0 && counts[i] != expected.get(i)) {
+                    throw missing(runs.get(i), expected.get(i) - counts[i], what.get(i));
                 }
             }
-            case UPDATE -> check(run, sql.update(), null, expected, "to update");
-            case DELETE -> {
-                try (Statement s = c.createStatement()) {
-                    int deleted = s.executeUpdate(sql.delete());
-                    if (deleted != expected) {
-                        throw missing(run, expected - deleted, "to delete");
-                    }
+            statements.clear();
+            runs.clear();
+            expected.clear();
+            what.clear();
+        }
+
+        /**
+         * The entry that failed: pgjdbc marks every entry failed when not in auto-commit, but names
+         * the failing statement's text in its message (each entry's text is unique: it names its run).
+         */
+        private int failedAt(BatchUpdateException e) {
+            String message = String.valueOf(e.getMessage());
+            for (int i = 0; i < statements.size(); i++) {
+                if (message.contains(statements.get(i))) {
+                    return i;
                 }
             }
-            default -> throw new IllegalStateException("not a row operation: " + run.op());
+            return 0;
         }
     }
 
@@ -128,6 +211,7 @@ final class RunWriter implements RunGrouper.Writer {
     /** The staging table for the run's shape, created on first use. */
     private String stage(Run run) throws SQLException {
         List<String> columns = new ArrayList<>();
+        columns.add("r int4");
         columns.add("n int4");
         for (int i = 0; i < run.valueNames().size(); i++) {
             columns.add("c" + i + " " + stageType(run, run.valueNames().get(i), run.valueKind(i)));
@@ -151,25 +235,28 @@ final class RunWriter implements RunGrouper.Writer {
         return kind == Run.Kind.TEXT ? "text" : run.table().structure().column(column).typeSql();
     }
 
-    private void copy(Run run, String stage) throws SQLException {
+    /** Sends the rows of the runs {@code numbers} (indexes into {@code runs}), all of one shape, to {@code stage}. */
+    private void copy(List<Run> runs, String stage, List<Integer> numbers) throws SQLException, ApplyException {
+        Run shape = runs.get(numbers.getFirst());
         BinaryCopy copy = new BinaryCopy();
-        int fields = 1 + run.valueNames().size() + run.matchNames().size();
-        int n = 0;
-        for (Run.Row row : run.rows()) {
-            copy.row(fields).int4(++n);
-            for (Field field : row.values()) {
-                copy.value(valueOf(field));
-            }
-            for (Field field : row.match()) {
-                copy.value(valueOf(field));
+        int fields = 2 + shape.valueNames().size() + shape.matchNames().size();
+        for (int number : numbers) {
+            int n = 0;
+            for (Run.Row row : runs.get(number).rows()) {
+                copy.row(fields).int4(number + 1).int4(++n);
+                for (Field field : row.values()) {
+                    copy.value(valueOf(field));
+                }
+                for (Field field : row.match()) {
+                    copy.value(valueOf(field));
+                }
             }
         }
-        List<String> names = new ArrayList<>();
-        names.add("n");
-        for (int i = 0; i < run.valueNames().size(); i++) {
+        List<String> names = new ArrayList<>(List.of("r", "n"));
+        for (int i = 0; i < shape.valueNames().size(); i++) {
             names.add("c" + i);
         }
-        for (int i = 0; i < run.matchNames().size(); i++) {
+        for (int i = 0; i < shape.matchNames().size(); i++) {
             names.add("o" + i);
         }
         String sql = "COPY " + stage + " (" + String.join(", ", names) + ") FROM STDIN (FORMAT binary)";
@@ -177,7 +264,32 @@ final class RunWriter implements RunGrouper.Writer {
             c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql, new ByteArrayInputStream(copy.finish()));
         } catch (IOException e) {
             throw new SQLException("could not send the rows of a run to " + stage + ": " + e.getMessage(), "08006", e);
+        } catch (SQLException e) {
+            throw failedRow(runs, numbers, e);
         }
+    }
+
+    /** The failure of a COPY, naming the run and source transaction of the row the server names ({@code line N}). */
+    private static SQLException failedRow(List<Run> runs, List<Integer> numbers, SQLException e) throws ApplyException {
+        Run run = runs.get(numbers.getFirst());
+        Lsn lsn = run.firstLsn();
+        ServerErrorMessage server = e instanceof PSQLException p ? p.getServerErrorMessage() : null;
+        Matcher line = COPY_LINE.matcher(server == null || server.getWhere() == null ? "" : server.getWhere());
+        if (line.find()) {
+            long row = Long.parseLong(line.group(1)) - 1;
+            for (int number : numbers) {
+                run = runs.get(number);
+                if (row < run.rows().size()) {
+                    lsn = run.rows().get((int) row).source().commitLsn();
+                    break;
+                }
+                row -= run.rows().size();
+            }
+        }
+        if (isConnectionLoss(e)) {
+            return e;
+        }
+        throw new ApplyException(lsn, run.table().structure().name().quoted(), run.describe() + " failed: " + e.getMessage(), e);
     }
 
     /**

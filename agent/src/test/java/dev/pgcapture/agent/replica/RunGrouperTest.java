@@ -25,7 +25,8 @@ class RunGrouperTest {
     private static final ReplicaTables.Table EVENTS = table(2, "events", false);
 
     private final List<Run> written = new ArrayList<>();
-    private final RunGrouper grouper = new RunGrouper(written::add);
+    /** Tables with a primary key have independent rows here (no other unique constraint). */
+    private final RunGrouper grouper = new RunGrouper(written::addAll, table -> !table.primaryKey().isEmpty());
 
     @Test
     void consecutiveInsertsOfOneTable_becomeOneRun_withoutGeneratedColumns() throws Exception {
@@ -51,17 +52,64 @@ class RunGrouperTest {
     }
 
     @Test
-    void updatesGroupByTheirUnchangedToastColumns_andKeepTheirOrder() throws Exception {
+    void updatesGroupByTheirUnchangedToastColumns() throws Exception {
         grouper.add(change(ACCOUNTS, update(1, "a")));
         grouper.add(change(ACCOUNTS, update(2, "b").toBuilder().removeNew(2).addUnchangedToast("doc").build()));
         grouper.add(change(ACCOUNTS, update(3, "c").toBuilder().removeNew(2).addUnchangedToast("doc").build()));
         grouper.add(change(ACCOUNTS, update(4, "d")));
         grouper.flush();
 
-        assertEquals(List.of(1, 2, 1), sizes());
+        assertEquals(List.of(List.of(1, 4), List.of(2, 3)), ids());
         assertEquals(List.of("id", "owner", "doc"), written.get(0).valueNames());
         assertEquals(List.of("id", "owner"), written.get(1).valueNames(), "an update with doc unchanged never sets doc");
-        assertEquals(List.of("id", "owner", "doc"), written.get(2).valueNames());
+    }
+
+    @Test
+    void interleavedOperationsOnDifferentKeys_shareOneRunPerOperation() throws Exception {
+        for (int id = 1; id <= 30; id += 3) {
+            grouper.add(change(ACCOUNTS, insert(id)));
+            grouper.add(change(ACCOUNTS, update(id + 1, "u")));
+            grouper.add(change(ACCOUNTS, delete(id + 2)));
+        }
+        grouper.flush();
+
+        assertEquals(List.of(Operation.INSERT, Operation.UPDATE, Operation.DELETE), written.stream().map(Run::op).toList());
+        assertEquals(List.of(10, 10, 10), sizes());
+    }
+
+    @Test
+    void changesOfOneKey_keepTheirOrder_acrossShapes() throws Exception {
+        grouper.add(change(ACCOUNTS, insert(1)));
+        grouper.add(change(ACCOUNTS, update(1, "a").toBuilder().removeNew(2).addUnchangedToast("doc").build()));
+        grouper.add(change(ACCOUNTS, insert(2)));
+        grouper.add(change(ACCOUNTS, delete(1)));
+        grouper.add(change(ACCOUNTS, insert(1)));
+        grouper.flush();
+
+        assertEquals(List.of(List.of(1, 2), List.of(1), List.of(1), List.of(1)), ids(), "insert 2 joins the first run; key 1 goes in order");
+        assertEquals(List.of(Operation.INSERT, Operation.UPDATE, Operation.DELETE, Operation.INSERT), written.stream().map(Run::op).toList());
+    }
+
+    @Test
+    void inATableWithOtherUniqueConstraints_onlyConsecutiveChangesShareARun() throws Exception {
+        RunGrouper strict = new RunGrouper(written::addAll, table -> false);
+        strict.add(change(ACCOUNTS, insert(1)));
+        strict.add(change(ACCOUNTS, update(2, "a")));
+        strict.add(change(ACCOUNTS, insert(3)));
+        strict.add(change(ACCOUNTS, insert(4)));
+        strict.flush();
+
+        assertEquals(List.of(List.of(1), List.of(2), List.of(3, 4)), ids());
+    }
+
+    @Test
+    void runsAreGathered_untilFlush() throws Exception {
+        grouper.add(change(ACCOUNTS, insert(1)));
+        grouper.add(change(EVENTS, insert(1)));
+
+        assertEquals(List.of(), written, "nothing is written before the flush");
+        grouper.flush();
+        assertEquals(2, written.size());
     }
 
     @Test
@@ -136,6 +184,11 @@ class RunGrouperTest {
         ApplyException e = assertThrows(ApplyException.class, () -> grouper.add(change(ACCOUNTS, change)));
 
         assertTrue(e.getMessage().contains("column \"surprise\""), e.getMessage());
+    }
+
+    private List<List<Integer>> ids() {
+        return written.stream().map(run -> run.rows().stream()
+                .map(row -> row.keys().getFirst().getFirst().getBinary().asReadOnlyByteBuffer().getInt()).toList()).toList();
     }
 
     private List<Integer> sizes() {

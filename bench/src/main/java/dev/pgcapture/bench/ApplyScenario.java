@@ -143,6 +143,7 @@ final class ApplyScenario {
                 return new Run(pgcapture, nativeSeconds, pgcaptureFirst);
             } finally {
                 dropSubscription(nativeReplica, nativeSlot);
+                awaitSlotsInactive(admin, slot, nativeSlot);
                 BenchDatabases.execute(admin, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('"
                         + slot + "', '" + nativeSlot + "') AND NOT active");
                 for (String db : List.of(source, pgcaptureReplica, nativeReplica)) {
@@ -262,6 +263,24 @@ final class ApplyScenario {
         } catch (SQLException e) {
             log.debug("could not drop subscription {}: {}", subscription, e.getMessage());
         }
+    }
+
+    /** A disabled subscription's walsender ends shortly after: the slots can only be dropped once it has. */
+    private static void awaitSlotsInactive(Connection c, String... slots) throws SQLException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        try (PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ANY (?) AND active")) {
+            s.setArray(1, c.createArrayOf("text", slots));
+            while (System.nanoTime() < deadline) {
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    if (r.getInt(1) == 0) {
+                        return;
+                    }
+                }
+                LockSupport.parkNanos(POLL_NANOS);
+            }
+        }
+        log.warn("slots {} still active after 30 s; dropping their databases may fail", String.join(", ", slots));
     }
 
     private static String fingerprint(Connection c) throws SQLException {

@@ -24,11 +24,10 @@ final class StandaloneCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         err.println("pgcapture standalone is not built yet. It needs these parts, which are not built yet:");
-        err.println("  - capture: pg2pulsar (binary pgoutput to Pulsar) and `pgcapture init`");
-        err.println("  - logical replicas: `pgcapture seed` and pulsar2pg with its dump service");
         err.println("  - the dump controller and the gateway");
-        err.println("What works today: `pgcapture version`, and the test suite (`hack/mvn verify`), which starts");
-        err.println("a real PostgreSQL and an in-process Pulsar broker.");
+        err.println("  - the consumer SDK and `pgcapture tail`");
+        err.println("What works today, each as its own command: `init` and `check`, `pg2pulsar` (capture to Pulsar),");
+        err.println("`seed` and `pulsar2pg` (logical replicas, with the Agent dump service); see `pgcapture --help`.");
         err.flush();
         return NOT_BUILT;
     }

@@ -7,7 +7,6 @@ import dev.pgcapture.agent.dump.AgentService;
 import dev.pgcapture.agent.dump.DumpLimits;
 import dev.pgcapture.agent.dump.DumpRegistry;
 import dev.pgcapture.agent.replica.ApplySettings;
-import dev.pgcapture.agent.replica.DumpInterlock;
 import dev.pgcapture.agent.replica.TableReseeder;
 import dev.pgcapture.agent.seed.SeedSettings;
 import dev.pgcapture.agent.seed.Seeder;
@@ -81,8 +80,7 @@ final class Pulsar2PgCommand implements Callable<Integer> {
         DumpRegistry dumps = new DumpRegistry(settings.replica(), DumpLimits.defaults().cancelGrace());
         AutoCloseable agentService = startAgentService(listenAddress, settings, dumps);
         TableReseeder reseeder = source.map(url -> Seeder.reseeder(url, SeedSettings.DEFAULT_SLOT_WAIT)).orElse(null);
-        Pulsar2Pg agent = new Pulsar2Pg(settings, AgentRunner.Backoff.standard(), listenAddress.isPresent() ? dumps : DumpInterlock.NONE,
-                reseeder);
+        Pulsar2Pg agent = new Pulsar2Pg(settings, AgentRunner.Backoff.standard(), dumps, reseeder);
         try (agentService) {
             return Foreground.run("pulsar2pg", agent::run, agent::stop, spec.commandLine().getErr());
         }

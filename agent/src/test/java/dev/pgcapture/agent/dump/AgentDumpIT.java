@@ -1,8 +1,8 @@
 package dev.pgcapture.agent.dump;
 
-import static dev.pgcapture.agent.dump.ReplicaFixture.field;
-import static dev.pgcapture.agent.dump.ReplicaFixture.int4;
-import static dev.pgcapture.agent.dump.ReplicaFixture.int8;
+import static dev.pgcapture.agent.dump.AgentServiceFixture.field;
+import static dev.pgcapture.agent.dump.AgentServiceFixture.int4;
+import static dev.pgcapture.agent.dump.AgentServiceFixture.int8;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -53,7 +53,7 @@ class AgentDumpIT {
                         + " WITH (autovacuum_enabled = false)",
                 "INSERT INTO " + TABLE.quoted() + " SELECT i, 0, repeat('x', 40) FROM generate_series(1, " + ROWS + ") i",
                 "CREATE TABLE initial_pages AS SELECT id, (ctid::text::point)[0]::bigint AS page FROM " + TABLE.quoted());
-        try (ReplicaFixture replica = ReplicaFixture.start(db, grpc, Clock.systemUTC())) {
+        try (AgentServiceFixture replica = AgentServiceFixture.start(db, grpc, Clock.systemUTC())) {
             replica.applied(lsn(0), Instant.now());
             Map<Integer, Long> dumped = new HashMap<>();
             long snapshotIndex;
@@ -114,7 +114,7 @@ class AgentDumpIT {
         TableName small = new TableName("public", "small");
         db.execute("CREATE TABLE small (id int PRIMARY KEY, pad text)",
                 "INSERT INTO small SELECT i, repeat('p', 100) FROM generate_series(1, 5000) i");
-        try (ReplicaFixture replica = ReplicaFixture.start(db, grpc, Clock.systemUTC());
+        try (AgentServiceFixture replica = AgentServiceFixture.start(db, grpc, Clock.systemUTC());
                 TableDumpClient dumping = new TableDumpClient(replica.async(), false);
                 TableDumpClient next = new TableDumpClient(replica.async(), false)) {
             replica.applied(lsn(1), Instant.now());
@@ -166,7 +166,7 @@ class AgentDumpIT {
     void tableDump_waitsForTheReplicaToReachMinLsn_orFailsNamingBothLsns(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE t (id int)", "INSERT INTO t VALUES (1)");
         TableName t = new TableName("public", "t");
-        try (ReplicaFixture replica = ReplicaFixture.start(db, grpc, Clock.systemUTC());
+        try (AgentServiceFixture replica = AgentServiceFixture.start(db, grpc, Clock.systemUTC());
                 TableDumpClient tooFar = new TableDumpClient(replica.async(), true);
                 TableDumpClient waiting = new TableDumpClient(replica.async(), true)) {
             replica.applied(lsn(5), Instant.now());
@@ -189,7 +189,7 @@ class AgentDumpIT {
 
     @Test
     void tableDump_ofAMissingTable_isNotFound(TestDatabase db) throws Exception {
-        try (ReplicaFixture replica = ReplicaFixture.start(db, grpc, Clock.systemUTC());
+        try (AgentServiceFixture replica = AgentServiceFixture.start(db, grpc, Clock.systemUTC());
                 TableDumpClient client = new TableDumpClient(replica.async(), true)) {
             replica.applied(lsn(1), Instant.now());
             client.start(lsn(1), new TableName("public", "x\"; DROP TABLE y; --"), null);

@@ -1,6 +1,6 @@
 package dev.pgcapture.agent.dump;
 
-import static dev.pgcapture.agent.dump.ReplicaFixture.int4;
+import static dev.pgcapture.agent.dump.AgentServiceFixture.int4;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +48,7 @@ class AgentStatusIT {
     @Test
     void dump_returnsTheChunkAndItsSnapshotLsn(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE t (id int)", "INSERT INTO t SELECT generate_series(1, 500)");
-        try (ReplicaFixture replica = ReplicaFixture.start(db, grpc, Clock.systemUTC())) {
+        try (AgentServiceFixture replica = AgentServiceFixture.start(db, grpc, Clock.systemUTC())) {
             replica.applied(APPLIED, Instant.now());
             AgentDumpResponse response = replica.blocking().dump(AgentDumpRequest.newBuilder().setMinLsn(APPLIED.value())
                     .setInfo(DumpInfoResponse.newBuilder().setSchema("public").setTable("t").setPageBegin(0).setPageEnd(0)).build());
@@ -64,7 +64,7 @@ class AgentStatusIT {
     void tableInfo_givesPagesFromTheRelationSize_andARowEstimateOnlyOnceAnalyzed(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE t (id int, pad text) WITH (autovacuum_enabled = false)",
                 "INSERT INTO t SELECT i, repeat('p', 100) FROM generate_series(1, 3000) i");
-        try (ReplicaFixture replica = ReplicaFixture.start(db, grpc, Clock.systemUTC())) {
+        try (AgentServiceFixture replica = AgentServiceFixture.start(db, grpc, Clock.systemUTC())) {
             replica.applied(APPLIED, Instant.now());
             TableInfoRequest request = TableInfoRequest.newBuilder().setSchema("public").setTable("t").build();
             TableInfoResponse before = replica.blocking().tableInfo(request);
@@ -85,7 +85,7 @@ class AgentStatusIT {
             dev.pgcapture.agent.replica.ReplicaSchema.ensure(c);
         }
         PostgresUrl url = PostgresUrl.parse(db.jdbcUrl());
-        AgentService service = new AgentService(url, Clock.systemUTC(), ReplicaFixture.LIMITS, new DumpRegistry(url, Duration.ofSeconds(5)));
+        AgentService service = new AgentService(url, Clock.systemUTC(), AgentServiceFixture.LIMITS, new DumpRegistry(url, Duration.ofSeconds(5)));
         String name = InProcessServerBuilder.generateName();
         AgentServer server = new AgentServer(InProcessServerBuilder.forName(name), service).start();
         ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
@@ -111,7 +111,7 @@ class AgentStatusIT {
     void configure_reportsTheAppliedPositionLagAndTablesNeedingSeed(TestDatabase db) throws Exception {
         Instant commitTime = Instant.parse("2030-01-01T00:00:00Z");
         Clock clock = Clock.fixed(commitTime.plusSeconds(5), ZoneOffset.UTC);
-        try (ReplicaFixture replica = ReplicaFixture.start(db, grpc, clock)) {
+        try (AgentServiceFixture replica = AgentServiceFixture.start(db, grpc, clock)) {
             replica.applied(APPLIED, commitTime);
             try (Connection c = db.connect()) {
                 ReplicaTables.load(c).put(c, new ReplicaTables.Table(

@@ -1,8 +1,8 @@
 package dev.pgcapture.agent.dump;
 
 import static dev.pgcapture.agent.dump.AgentDumpIT.count;
-import static dev.pgcapture.agent.dump.ReplicaFixture.field;
-import static dev.pgcapture.agent.dump.ReplicaFixture.int4;
+import static dev.pgcapture.agent.dump.AgentServiceFixture.field;
+import static dev.pgcapture.agent.dump.AgentServiceFixture.int4;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,7 +63,7 @@ class StreamDumpIT {
     @Test
     void minLsnAheadOfTheReplica_isFailedPreconditionNamingBothLsns(TestDatabase db) throws Exception {
         db.execute("CREATE TABLE t (id int)", "INSERT INTO t VALUES (1)");
-        try (ReplicaFixture replica = ReplicaFixture.start(db, grpc, Clock.systemUTC())) {
+        try (AgentServiceFixture replica = AgentServiceFixture.start(db, grpc, Clock.systemUTC())) {
             replica.applied(APPLIED, Instant.now());
             Lsn ahead = Lsn.parse("5/A1");
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
@@ -77,7 +77,7 @@ class StreamDumpIT {
     void hostileNames_areOnlyNames(TestDatabase db) throws Exception {
         String hostile = "x\"; DROP TABLE y; --";
         db.execute("CREATE TABLE y (id int)", "INSERT INTO y VALUES (1)", "CREATE TABLE z (id int)");
-        try (ReplicaFixture replica = ReplicaFixture.start(db, grpc, Clock.systemUTC())) {
+        try (AgentServiceFixture replica = AgentServiceFixture.start(db, grpc, Clock.systemUTC())) {
             replica.applied(APPLIED, Instant.now());
             assertFalse(replica.blocking().streamDump(request(APPLIED, "public", hostile, 0, 100)).hasNext(), "a missing table is empty");
             assertFalse(replica.blocking().streamDump(request(APPLIED, hostile, "y", 0, 100)).hasNext());
@@ -103,7 +103,7 @@ class StreamDumpIT {
                 "CREATE TABLE pets (id int PRIMARY KEY, m mood, ms mood[], acl aclitem, twice int GENERATED ALWAYS AS (id * 2) STORED)",
                 "INSERT INTO pets VALUES (1, 'happy', '{sad,NULL,happy}', (acldefault('r', (SELECT oid FROM pg_roles WHERE rolname = current_user)))[1])",
                 "INSERT INTO pets (id) VALUES (2)");
-        try (ReplicaFixture replica = ReplicaFixture.start(db, grpc, Clock.systemUTC())) {
+        try (AgentServiceFixture replica = AgentServiceFixture.start(db, grpc, Clock.systemUTC())) {
             replica.applied(APPLIED, Instant.now());
             try (Connection c = db.connect()) {
                 ReplicaTables.putType(c, SOURCE_MOOD, "public", "mood");
@@ -150,7 +150,7 @@ class StreamDumpIT {
     void slowReader_theServerReadsOnlyAsFastAsTheCallerTakesRows(TestDatabase db) throws Exception {
         int rows = 20_000;
         db.execute("CREATE TABLE big (id int, pad text)", "INSERT INTO big SELECT i, repeat('b', 200) FROM generate_series(1, " + rows + ") i");
-        try (ReplicaFixture replica = ReplicaFixture.start(db, grpc, Clock.systemUTC())) {
+        try (AgentServiceFixture replica = AgentServiceFixture.start(db, grpc, Clock.systemUTC())) {
             replica.applied(APPLIED, Instant.now());
             BlockingQueue<Object> received = new LinkedBlockingQueue<>();
             AtomicReference<ClientCallStreamObserver<AgentDumpRequest>> call = new AtomicReference<>();

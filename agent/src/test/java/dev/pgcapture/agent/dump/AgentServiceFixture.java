@@ -21,7 +21,7 @@ import java.time.Instant;
  * A replica database with the pgcapture schema, an {@link AgentService} on it served in-process,
  * and the test playing the applier: it writes rows and {@code pgcapture.sources} itself.
  */
-final class ReplicaFixture implements AutoCloseable {
+final class AgentServiceFixture implements AutoCloseable {
 
     static final DumpLimits LIMITS = new DumpLimits(8, Duration.ofSeconds(10), Duration.ofMinutes(1),
             Duration.ofMillis(20), Duration.ofSeconds(5), 64L << 20);
@@ -31,21 +31,21 @@ final class ReplicaFixture implements AutoCloseable {
     final AgentService service;
     final ManagedChannel channel;
 
-    private ReplicaFixture(TestDatabase db, DumpRegistry registry, AgentService service, ManagedChannel channel) {
+    private AgentServiceFixture(TestDatabase db, DumpRegistry registry, AgentService service, ManagedChannel channel) {
         this.db = db;
         this.registry = registry;
         this.service = service;
         this.channel = channel;
     }
 
-    static ReplicaFixture start(TestDatabase db, GrpcExtension grpc, Clock clock) throws Exception {
+    static AgentServiceFixture start(TestDatabase db, GrpcExtension grpc, Clock clock) throws Exception {
         try (Connection c = db.connect()) {
             ReplicaSchema.ensure(c);
         }
         PostgresUrl url = PostgresUrl.parse(db.jdbcUrl());
         DumpRegistry registry = new DumpRegistry(url, LIMITS.cancelGrace());
         AgentService service = new AgentService(url, clock, LIMITS, registry);
-        return new ReplicaFixture(db, registry, service, grpc.serve(service));
+        return new AgentServiceFixture(db, registry, service, grpc.serve(service));
     }
 
     /** Records that the replica has applied the source through {@code lsn}, as the applier would. */

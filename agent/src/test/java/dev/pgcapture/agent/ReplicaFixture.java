@@ -8,10 +8,8 @@ import dev.pgcapture.agent.pulsar.TopicReader;
 import dev.pgcapture.agent.replica.ApplySettings;
 import dev.pgcapture.agent.replica.DumpInterlock;
 import dev.pgcapture.agent.replica.ReplicaPosition;
-import dev.pgcapture.agent.replica.ReplicaSchema;
-import dev.pgcapture.agent.replica.ReplicaTables;
-import dev.pgcapture.agent.replica.StructureSql;
-import dev.pgcapture.agent.replica.TableStructure;
+import dev.pgcapture.agent.seed.SeedSettings;
+import dev.pgcapture.agent.seed.Seeder;
 import dev.pgcapture.core.Checkpoint;
 import dev.pgcapture.core.Lsn;
 import dev.pgcapture.core.PostgresUrl;
@@ -30,11 +28,9 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A source captured into a topic and a replica applying it, for one test, prepared without the
- * seed command: the tables must exist on the source before {@link #start}; they are created on the
- * replica from {@code pgcapture.table_structure}, recorded in {@code pgcapture.tables} (their
- * user types, which the test creates on the replica, in {@code pgcapture.types}), and the
- * replica is marked seeded at the source's WAL position after {@code init}, before any change.
+ * A source captured into a topic and a replica applying it, for one test: the tables must exist
+ * on the source before {@link #start}, which seeds the replica with {@link Seeder} right after
+ * {@code init}, before the test's changes.
  */
 final class ReplicaFixture implements AutoCloseable {
 
@@ -57,44 +53,14 @@ final class ReplicaFixture implements AutoCloseable {
         this.apply = apply;
     }
 
-    /** Captures {@code source}'s tables into a new topic, seeds {@code replica} by hand and starts the applier. */
+    /** Captures {@code source}'s tables into a new topic, seeds {@code replica} and starts the applier. */
     static ReplicaFixture start(TestDatabase source, TestDatabase replica, TestPulsar pulsar, ApplySettings apply) throws Exception {
         CaptureFixture capture = CaptureFixture.start(source, pulsar);
-        Lsn seeded = currentLsn(source);
-        prepareReplica(source, replica, seeded);
+        new Seeder(SeedSettings.of(PostgresUrl.parse(source.jdbcUrl()), PostgresUrl.parse(replica.jdbcUrl()))
+                .withSlotWait(Duration.ofSeconds(30)), line -> { }).run();
         ReplicaFixture fixture = new ReplicaFixture(source, replica, pulsar, capture, apply);
         fixture.startApplier();
         return fixture;
-    }
-
-    /** Creates the source's user tables on the replica as a seed would, empty, seeded at {@code lsn}. */
-    static void prepareReplica(TestDatabase source, TestDatabase replica, Lsn lsn) throws SQLException {
-        String structures;
-        try (Connection c = source.connect(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT pgcapture.table_structure(array_agg(c.oid))::text FROM pg_class c "
-                     + "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p') "
-                     + "AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pgcapture', 'pg_toast')")) {
-            r.next();
-            structures = r.getString(1);
-        }
-        try (Connection c = replica.connect()) {
-            c.setAutoCommit(false);
-            ReplicaSchema.ensure(c);
-            ReplicaTables tables = ReplicaTables.load(c);
-            try (Statement s = c.createStatement()) {
-                for (TableStructure table : TableStructure.parseAll(structures).values()) {
-                    for (String sql : StructureSql.createTable(table)) {
-                        s.execute(sql);
-                    }
-                    tables.put(c, new ReplicaTables.Table(table, Lsn.ZERO, false));
-                }
-            }
-            for (var type : TableStructure.parseTypes(structures).entrySet()) {
-                ReplicaTables.putType(c, type.getKey(), type.getValue().schema(), type.getValue().table());
-            }
-            ReplicaPosition.writeSeeded(c, lsn, true);
-            c.commit();
-        }
     }
 
     Pulsar2Pg.Settings settings() {
@@ -200,16 +166,9 @@ final class ReplicaFixture implements AutoCloseable {
         return last;
     }
 
-    static Lsn currentLsn(TestDatabase db) throws SQLException {
-        return lsn(db, "SELECT pg_current_wal_lsn()::text");
-    }
-
     static Lsn insertLsn(TestDatabase db) throws SQLException {
-        return lsn(db, "SELECT pg_current_wal_insert_lsn()::text");
-    }
-
-    private static Lsn lsn(TestDatabase db, String sql) throws SQLException {
-        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(sql); ResultSet r = s.executeQuery()) {
+        try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement("SELECT pg_current_wal_insert_lsn()::text");
+             ResultSet r = s.executeQuery()) {
             r.next();
             return Lsn.parse(r.getString(1));
         }

@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.pgcapture.agent.replica.ReplicaPosition;
-import dev.pgcapture.agent.replica.ReplicaSchema;
-import dev.pgcapture.agent.replica.ReplicaTables;
-import dev.pgcapture.agent.replica.StructureSql;
-import dev.pgcapture.agent.replica.TableStructure;
+import dev.pgcapture.agent.seed.SeedSettings;
+import dev.pgcapture.agent.seed.Seeder;
 import dev.pgcapture.core.Lsn;
+import dev.pgcapture.core.PostgresUrl;
 import dev.pgcapture.testkit.PostgresExtension;
 import dev.pgcapture.testkit.PulsarExtension;
 import dev.pgcapture.testkit.TestDatabase;
@@ -52,9 +51,7 @@ class Pulsar2PgProcessIT {
         source.execute(RowWorkload.TABLE_DDL);
         Pg2PulsarProcessIT.init(source, slot);
         TestDatabase replica = postgres.newDatabase();
-        try (Connection c = source.connect()) {
-            prepareReplica(source, replica, RowWorkload.insertLsn(c));
-        }
+        new Seeder(SeedSettings.of(PostgresUrl.parse(source.jdbcUrl()), PostgresUrl.parse(replica.jdbcUrl())), line -> { }).run();
         long seed = System.nanoTime();
         System.out.println("pulsar2pg kill test: workload seed " + seed + ", topic " + topic);
         // The writer stays at most 4,000 rows ahead of the replica, so it is still writing while appliers die.
@@ -221,30 +218,5 @@ class Pulsar2PgProcessIT {
             }
         }
         return rows;
-    }
-
-    /** What a seed of an empty source does, without the seed command: the same tables, empty, seeded at {@code lsn}. */
-    private static void prepareReplica(TestDatabase source, TestDatabase replica, Lsn lsn) throws SQLException {
-        String structures;
-        try (Connection c = source.connect(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT pgcapture.table_structure(array['public.items'::regclass::oid])::text")) {
-            r.next();
-            structures = r.getString(1);
-        }
-        try (Connection c = replica.connect()) {
-            c.setAutoCommit(false);
-            ReplicaSchema.ensure(c);
-            ReplicaTables tables = ReplicaTables.load(c);
-            try (Statement s = c.createStatement()) {
-                for (TableStructure table : TableStructure.parseAll(structures).values()) {
-                    for (String sql : StructureSql.createTable(table)) {
-                        s.execute(sql);
-                    }
-                    tables.put(c, new ReplicaTables.Table(table, Lsn.ZERO, false));
-                }
-            }
-            ReplicaPosition.writeSeeded(c, lsn, true);
-            c.commit();
-        }
     }
 }

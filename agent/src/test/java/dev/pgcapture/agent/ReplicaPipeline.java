@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.pgcapture.agent.DdlReplica.TableShape;
-import dev.pgcapture.agent.dump.AgentServer;
+import dev.pgcapture.core.grpc.GrpcServer;
 import dev.pgcapture.agent.dump.AgentService;
 import dev.pgcapture.agent.dump.DumpLimits;
 import dev.pgcapture.agent.dump.DumpRegistry;
@@ -49,7 +49,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * captured by pg2pulsar into a topic ({@link CaptureFixture}); the replica seeded by
  * {@link Seeder}; {@link Pulsar2Pg} applying the topic on a thread, with a {@link DumpRegistry} as
  * its dump interlock and a reseeder that copies a table the source rewrote again through
- * {@link Seeder#reseed}; and the {@link AgentService} on an in-process {@link AgentServer} sharing
+ * {@link Seeder#reseed}; and the {@link AgentService} on an in-process {@link GrpcServer} sharing
  * that registry.
  */
 final class ReplicaPipeline implements AutoCloseable {
@@ -64,7 +64,7 @@ final class ReplicaPipeline implements AutoCloseable {
     private final CaptureFixture capture;
     private final DumpRegistry registry;
     private final AgentService service;
-    private final AgentServer server;
+    private final GrpcServer server;
     private final ManagedChannel channel;
     private final TopicReader tail;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -84,7 +84,7 @@ final class ReplicaPipeline implements AutoCloseable {
         this.registry = new DumpRegistry(url(replica), LIMITS.cancelGrace());
         String name = InProcessServerBuilder.generateName();
         this.service = new AgentService(url(replica), Clock.systemUTC(), LIMITS, registry);
-        this.server = new AgentServer(InProcessServerBuilder.forName(name).directExecutor(), service).start();
+        this.server = new GrpcServer(InProcessServerBuilder.forName(name).directExecutor(), service).start();
         this.channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         this.tail = TopicReader.fromEarliest(pulsar.client(), capture.topic());
     }

@@ -2,7 +2,7 @@ package dev.pgcapture.cli;
 
 import dev.pgcapture.agent.AgentRunner;
 import dev.pgcapture.agent.Pulsar2Pg;
-import dev.pgcapture.agent.dump.AgentServer;
+import dev.pgcapture.core.grpc.GrpcServer;
 import dev.pgcapture.agent.dump.AgentService;
 import dev.pgcapture.agent.dump.DumpLimits;
 import dev.pgcapture.agent.dump.DumpRegistry;
@@ -93,7 +93,7 @@ final class Pulsar2PgCommand implements Callable<Integer> {
             return () -> { };
         }
         InetSocketAddress address = new InetSocketAddress(listen.get().getHostString(), listen.get().getPort());
-        AgentServer server = AgentServer.on(address, new AgentService(settings.replica(), Clock.systemUTC(), DumpLimits.defaults(), dumps));
+        GrpcServer server = GrpcServer.on(address, new AgentService(settings.replica(), Clock.systemUTC(), DumpLimits.defaults(), dumps));
         try {
             server.start();
         } catch (IOException e) {

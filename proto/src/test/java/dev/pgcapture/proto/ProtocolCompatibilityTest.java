@@ -217,6 +217,13 @@ class ProtocolCompatibilityTest {
         assertNotNull(Change.getDescriptor().findFieldByName("truncate"));
         assertNotNull(CaptureMessage.getDescriptor().findFieldByName("snapshot_lsn"));
         assertNotNull(FILE.findServiceByName("DBLogController").findMethodByName("ListSchedules"));
+        assertNotNull(FILE.findServiceByName("DBLogController").findMethodByName("ScheduleTables"));
+        assertNotNull(FILE.findServiceByName("DBLogGateway").findMethodByName("DescribeTypes"));
+        assertNotNull(FILE.findServiceByName("Agent").findMethodByName("DescribeTypes"));
+        assertEquals(100, DumpInfoRequest.getDescriptor().findFieldByName("mode").getNumber());
+        assertEquals(101, DumpInfoRequest.getDescriptor().findFieldByName("rows").getNumber());
+        assertEquals(100, DumpInfoResponse.getDescriptor().findFieldByName("last_of_table").getNumber());
+        assertEquals(101, CaptureMessage.getDescriptor().findFieldByName("redelivery").getNumber());
     }
 
     @Test

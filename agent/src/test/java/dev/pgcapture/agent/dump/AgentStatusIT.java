@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import dev.pgcapture.agent.replica.ReplicaTables;
+import dev.pgcapture.core.grpc.GrpcServer;
 import dev.pgcapture.agent.replica.TableStructure;
 import dev.pgcapture.core.Lsn;
 import dev.pgcapture.proto.AgentConfigRequest;
@@ -87,7 +88,7 @@ class AgentStatusIT {
         PostgresUrl url = PostgresUrl.parse(db.jdbcUrl());
         AgentService service = new AgentService(url, Clock.systemUTC(), AgentServiceFixture.LIMITS, new DumpRegistry(url, Duration.ofSeconds(5)));
         String name = InProcessServerBuilder.generateName();
-        AgentServer server = new AgentServer(InProcessServerBuilder.forName(name), service).start();
+        GrpcServer server = new GrpcServer(InProcessServerBuilder.forName(name), service).start();
         ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
         try (TableDumpClient client = new TableDumpClient(AgentGrpc.newStub(channel), false)) {
             try (Connection c = db.connect()) {

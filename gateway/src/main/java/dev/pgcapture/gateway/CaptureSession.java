@@ -46,6 +46,7 @@ final class CaptureSession implements Runnable {
     private final Optional<Channel> controller;
     private final GatewaySettings settings;
     private final Clock clock;
+    private final Runnable ended;
     private final Inbox inbox = new Inbox();
     private final Backoff retryBackoff;
     private final Backoff pullBackoff;
@@ -70,8 +71,9 @@ final class CaptureSession implements Runnable {
     private int nextChunkId = 1;
 
     CaptureSession(long id, ServerCallStreamObserver<CaptureMessage> call, SourceResolver resolver, Optional<Channel> controller,
-            GatewaySettings settings, Clock clock) {
+            GatewaySettings settings, Clock clock, Runnable ended) {
         this.id = id;
+        this.ended = ended;
         this.call = call;
         this.resolver = resolver;
         this.controller = controller;
@@ -141,6 +143,7 @@ final class CaptureSession implements Runnable {
             end = Status.INTERNAL.withDescription("the gateway failed: " + e);
         } finally {
             cleanup(end);
+            ended.run();
         }
         if (cancelled) {
             return;

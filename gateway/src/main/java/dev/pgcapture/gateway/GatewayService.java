@@ -51,7 +51,11 @@ public final class GatewayService implements DBLogGatewayGrpc.AsyncService, Bind
     private final Optional<Channel> controller;
     private final GatewaySettings settings;
     private final Clock clock;
-    private final Map<CaptureSession, Thread> sessions = new ConcurrentHashMap<>();
+    /** An open stream and the thread that runs it. */
+    private record Running(CaptureSession session, Thread thread) {
+    }
+
+    private final Map<Long, Running> sessions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
     private volatile boolean closed;
 
@@ -76,16 +80,11 @@ public final class GatewayService implements DBLogGatewayGrpc.AsyncService, Bind
     @Override
     public StreamObserver<CaptureRequest> capture(StreamObserver<CaptureMessage> responseObserver) {
         ServerCallStreamObserver<CaptureMessage> call = (ServerCallStreamObserver<CaptureMessage>) responseObserver;
-        CaptureSession session = new CaptureSession(ids.incrementAndGet(), call, resolver, controller, settings, clock);
+        long id = ids.incrementAndGet();
+        CaptureSession session = new CaptureSession(id, call, resolver, controller, settings, clock, () -> sessions.remove(id));
         StreamObserver<CaptureRequest> requests = session.requests();
-        Thread thread = Thread.ofVirtual().name("capture-" + session.id()).unstarted(() -> {
-            try {
-                session.run();
-            } finally {
-                sessions.remove(session);
-            }
-        });
-        sessions.put(session, thread);
+        Thread thread = Thread.ofVirtual().name("capture-" + id).unstarted(session);
+        sessions.put(id, new Running(session, thread));
         if (closed) {
             session.stop(Status.UNAVAILABLE.withDescription("the gateway is shutting down"));
         }
@@ -120,8 +119,8 @@ public final class GatewayService implements DBLogGatewayGrpc.AsyncService, Bind
      */
     public long bufferedBytes() {
         long bytes = 0;
-        for (CaptureSession session : sessions.keySet()) {
-            bytes += session.bufferedBytes();
+        for (Running running : sessions.values()) {
+            bytes += running.session().bufferedBytes();
         }
         return bytes;
     }
@@ -133,8 +132,8 @@ public final class GatewayService implements DBLogGatewayGrpc.AsyncService, Bind
      */
     public int stalledStreams() {
         int stalled = 0;
-        for (CaptureSession session : sessions.keySet()) {
-            if (session.stalled()) {
+        for (Running running : sessions.values()) {
+            if (running.session().stalled()) {
                 stalled++;
             }
         }
@@ -154,11 +153,12 @@ public final class GatewayService implements DBLogGatewayGrpc.AsyncService, Bind
     @Override
     public void close() {
         closed = true;
-        for (CaptureSession session : sessions.keySet()) {
-            session.stop(Status.UNAVAILABLE.withDescription("the gateway is shutting down"));
+        for (Running running : sessions.values()) {
+            running.session().stop(Status.UNAVAILABLE.withDescription("the gateway is shutting down"));
         }
         long deadline = System.nanoTime() + settings.closeTimeout().toNanos();
-        for (Thread thread : sessions.values()) {
+        for (Running running : sessions.values()) {
+            Thread thread = running.thread();
             long left = deadline - System.nanoTime();
             try {
                 if (left <= 0 || !thread.join(java.time.Duration.ofNanos(left))) {

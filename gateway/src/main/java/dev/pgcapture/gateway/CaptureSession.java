@@ -47,6 +47,7 @@ final class CaptureSession implements Runnable {
     private final GatewaySettings settings;
     private final Clock clock;
     private final Runnable ended;
+    private final Counters counters;
     private final Inbox inbox = new Inbox();
     private final Backoff retryBackoff;
     private final Backoff pullBackoff;
@@ -71,8 +72,9 @@ final class CaptureSession implements Runnable {
     private int nextChunkId = 1;
 
     CaptureSession(long id, ServerCallStreamObserver<CaptureMessage> call, SourceResolver resolver, Optional<Channel> controller,
-            GatewaySettings settings, Clock clock, Runnable ended) {
+            GatewaySettings settings, Clock clock, Counters counters, Runnable ended) {
         this.id = id;
+        this.counters = counters;
         this.ended = ended;
         this.call = call;
         this.resolver = resolver;
@@ -308,9 +310,11 @@ final class CaptureSession implements Runnable {
 
     private void retryInPlace(Entry entry, String reason) {
         int attempts = window.failed(entry);
+        counters.retries.increment();
         if (parameters.maxAttempts().isPresent() && attempts >= parameters.maxAttempts().getAsInt()) {
             log.warn("capture stream {} of URI \"{}\": giving up on {} after {} attempts: {}", id, uri, entry, attempts, reason);
             window.remove(entry, 1);
+            counters.givenUp.increment();
             if (entry.isRow()) {
                 dumps.rowGivenUp(entry, reason);
             } else {

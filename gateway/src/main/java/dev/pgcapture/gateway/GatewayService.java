@@ -57,6 +57,7 @@ public final class GatewayService implements DBLogGatewayGrpc.AsyncService, Bind
 
     private final Map<Long, Running> sessions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
+    private final Counters counters = new Counters();
     private volatile boolean closed;
 
     /**
@@ -81,7 +82,8 @@ public final class GatewayService implements DBLogGatewayGrpc.AsyncService, Bind
     public StreamObserver<CaptureRequest> capture(StreamObserver<CaptureMessage> responseObserver) {
         ServerCallStreamObserver<CaptureMessage> call = (ServerCallStreamObserver<CaptureMessage>) responseObserver;
         long id = ids.incrementAndGet();
-        CaptureSession session = new CaptureSession(id, call, resolver, controller, settings, clock, () -> sessions.remove(id));
+        CaptureSession session = new CaptureSession(id, call, resolver, controller, settings, clock, counters,
+                () -> sessions.remove(id));
         StreamObserver<CaptureRequest> requests = session.requests();
         Thread thread = Thread.ofVirtual().name("capture-" + id).unstarted(session);
         sessions.put(id, new Running(session, thread));
@@ -138,6 +140,19 @@ public final class GatewayService implements DBLogGatewayGrpc.AsyncService, Bind
             }
         }
         return stalled;
+    }
+
+    /** How many exact-mode requeues have been retried in place since the gateway started, every attempt counted. */
+    public long retriedInPlace() {
+        return counters.retries.sum();
+    }
+
+    /**
+     * How many messages exact-mode streams gave up on after their {@code MaxAttempts}: changes
+     * published to the dead-letter topic, dump rows whose table was handed back to the controller.
+     */
+    public long givenUp() {
+        return counters.givenUp.sum();
     }
 
     /** How many {@code Capture} streams are open. */

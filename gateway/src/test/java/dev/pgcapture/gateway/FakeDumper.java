@@ -34,6 +34,7 @@ final class FakeDumper {
     final List<Lsn> dumpMinLsns = new CopyOnWriteArrayList<>();
     final ConcurrentLinkedQueue<Exception> tableFailures = new ConcurrentLinkedQueue<>();
     final ConcurrentLinkedQueue<Exception> chunkFailures = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<Exception> dumpFailures = new ConcurrentLinkedQueue<>();
     final AtomicInteger openSnapshots = new AtomicInteger();
     final AtomicInteger openDumps = new AtomicInteger();
     volatile CountDownLatch tableGate;
@@ -59,6 +60,10 @@ final class FakeDumper {
             @Override
             public Dump dump(Lsn minLsn, DumpInfoResponse chunk) throws Exception {
                 dumpMinLsns.add(minLsn);
+                Exception failure = dumpFailures.poll();
+                if (failure != null) {
+                    throw failure;
+                }
                 TableName name = new TableName(chunk.getSchema(), chunk.getTable());
                 Lsn at = later(minLsn);
                 return rows(at, pages(copy(name), chunk.getPageBegin(), chunk.getPageEnd()));

@@ -1,15 +1,12 @@
 package dev.pgcapture.gateway;
 
-import com.google.protobuf.ByteString;
 import dev.pgcapture.core.Checkpoint;
 import dev.pgcapture.core.DeliveryMode;
-import dev.pgcapture.core.Lsn;
 import dev.pgcapture.core.RequeueSource;
 import dev.pgcapture.core.SourceDumper;
 import dev.pgcapture.core.SourceMessage;
 import dev.pgcapture.core.SourceResolver;
 import dev.pgcapture.core.UnknownUriException;
-import dev.pgcapture.proto.CaptureAck;
 import dev.pgcapture.proto.CaptureInit;
 import dev.pgcapture.proto.CaptureMessage;
 import dev.pgcapture.proto.CaptureRequest;
@@ -26,19 +23,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@code Capture} stream: its own thread reads the consumer URI's source, pulls its dump
- * chunks, sends what passes to the client and turns the client's acknowledgements into source
- * commits, requeues and chunk answers.
+ * chunks, sends what passes to the client ({@link Delivery}) and turns the client's answers
+ * into source commits, requeues and chunk answers ({@link Acks}).
  *
  * <p>The session thread is the only writer to the client and to the controller stream; gRPC's
  * threads only fill the {@link Inbox}. It sends only while the call {@code isReady()} and the
  * {@link DeliveryWindow} has room, and reads the source or the dumper only then, so a client that
  * stops reading stops its own reads and nothing piles up. Requests are taken from the client one
- * per acknowledgement processed ({@code disableAutoRequest}, {@code request(n)}).
+ * per answer processed ({@code disableAutoRequest}, {@code request(n)}).
  */
 final class CaptureSession implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(CaptureSession.class);
-    private static final ByteString LAST_ROW = ByteString.copyFrom(new byte[] {1});
 
     private final long id;
     private final ServerCallStreamObserver<CaptureMessage> call;
@@ -46,50 +42,46 @@ final class CaptureSession implements Runnable {
     private final Optional<Channel> controller;
     private final GatewaySettings settings;
     private final Clock clock;
-    private final Runnable ended;
     private final Counters counters;
+    private final Runnable ended;
     private final Inbox inbox = new Inbox();
-    private final Backoff retryBackoff;
     private final Backoff pullBackoff;
-    private final DeliveryWindow window;
     private volatile boolean cancelled;
     private volatile long heldBytes;
     private volatile boolean stalled;
     private volatile RequeueSource openSource;
 
     private String uri = "";
-    private CaptureParameters parameters;
     private RequeueSource source;
     private SourceDumper dumper;
-    private CommitLog commits;
+    private Delivery delivery;
+    private Acks acks;
     private DumpPuller puller;
     private DumpDelivery dumps;
     private Instant pullRetryAt = Instant.MIN;
     private int pullFailures;
-    private SourceMessage heldBack;
-    private Checkpoint lastRead = Checkpoint.ZERO;
-    private Lsn lastDeliveredLsn = Lsn.ZERO;
-    private int nextChunkId = 1;
 
     CaptureSession(long id, ServerCallStreamObserver<CaptureMessage> call, SourceResolver resolver, Optional<Channel> controller,
             GatewaySettings settings, Clock clock, Counters counters, Runnable ended) {
         this.id = id;
-        this.counters = counters;
-        this.ended = ended;
         this.call = call;
         this.resolver = resolver;
         this.controller = controller;
         this.settings = settings;
         this.clock = clock;
-        this.retryBackoff = new Backoff(settings.retryBackoffMin(), settings.retryBackoffMax());
+        this.counters = counters;
+        this.ended = ended;
         this.pullBackoff = new Backoff(settings.dumpPullBackoffMin(), settings.dumpPullBackoffMax());
-        this.window = new DeliveryWindow(settings.windowMessages());
         call.disableAutoRequest();
         call.setOnReadyHandler(inbox::signal);
         call.setOnCancelHandler(() -> {
             cancelled = true;
             inbox.stop(Status.CANCELLED.withDescription("the client cancelled"));
         });
+    }
+
+    long id() {
+        return id;
     }
 
     /** The client's side of the call. */
@@ -118,7 +110,7 @@ final class CaptureSession implements Runnable {
         inbox.stop(status);
     }
 
-    /** Bytes this stream holds: its window, pending commits, the held-back message, rows read ahead, and its source's own. */
+    /** Bytes this stream holds: its window, pending releases, the held-back message, rows read ahead, and its source's own. */
     long bufferedBytes() {
         RequeueSource open = openSource;
         return heldBytes + (open == null ? 0 : SourceBuffers.bytes(open));
@@ -178,8 +170,9 @@ final class CaptureSession implements Runnable {
         }
     }
 
-    private void start(CaptureInit init) throws Exception {
+    private void start(CaptureInit init) {
         uri = init.getUri();
+        CaptureParameters parameters;
         try {
             parameters = CaptureParameters.parse(init.getParameters());
         } catch (IllegalArgumentException e) {
@@ -197,7 +190,7 @@ final class CaptureSession implements Runnable {
         } catch (Exception e) {
             throw new SessionEnd(Status.UNAVAILABLE.withDescription("cannot open the source of URI \"" + uri + "\": " + e.getMessage()));
         }
-        commits = new CommitLog(source, mode == DeliveryMode.EXACT);
+        delivery = new Delivery(id, uri, parameters, source, settings, new DeliveryWindow(settings.windowMessages()), call, clock);
         if (controller.isPresent()) {
             try {
                 dumper = resolver.dumper(uri);
@@ -209,8 +202,9 @@ final class CaptureSession implements Runnable {
         }
         if (dumper != null) {
             puller = new DumpPuller(controller.get(), uri, mode, inbox);
-            dumps = mode == DeliveryMode.EXACT ? new ExactDumps(this, dumper, puller) : new SharedDumps(this, dumper, puller);
+            dumps = mode == DeliveryMode.EXACT ? new ExactDumps(delivery, dumper, puller) : new SharedDumps(delivery, dumper, puller);
         }
+        acks = new Acks(delivery, dumps, counters);
         log.info("capture stream {} started on URI \"{}\" in {} mode{}{}", id, uri, mode.parameterValue(),
                 parameters.tableRegex().map(p -> ", " + CaptureParameters.TABLE_REGEX + " \"" + p.pattern() + "\"").orElse(""),
                 dumps == null ? ", no dumps" : "");
@@ -221,7 +215,8 @@ final class CaptureSession implements Runnable {
             drainInbox();
             checkStop();
             boolean busy = step(clock.instant());
-            publish();
+            heldBytes = delivery.bytes() + (dumps == null ? 0 : dumps.bytes());
+            stalled = delivery.window.retrying() > 0;
             if (!busy) {
                 inbox.await(idleWait());
             }
@@ -235,12 +230,19 @@ final class CaptureSession implements Runnable {
         }
     }
 
-    private void drainInbox() throws Exception {
+    private void drainInbox() {
         Inbox.Event event;
         while ((event = inbox.poll()) != null) {
             switch (event) {
                 case Inbox.Request request -> {
-                    onRequest(request.request());
+                    if (request.request().hasInit()) {
+                        throw new SessionEnd(Status.INVALID_ARGUMENT.withDescription(
+                                "init was already received; every later request must be ack"));
+                    }
+                    if (!request.request().hasAck()) {
+                        throw new SessionEnd(Status.INVALID_ARGUMENT.withDescription("a request must be init or ack"));
+                    }
+                    acks.onAck(request.request().getAck());
                     call.request(1);
                 }
                 case Inbox.HalfClosed ignored -> throw new SessionEnd(Status.OK);
@@ -251,9 +253,9 @@ final class CaptureSession implements Runnable {
                         dumps.chunkArrived(chunk.chunk());
                     }
                 }
-                case Inbox.PullEnded ended -> {
-                    if (puller != null && puller.current(ended.generation())) {
-                        pullLost(ended.status());
+                case Inbox.PullEnded pullEnded -> {
+                    if (puller != null && puller.current(pullEnded.generation())) {
+                        pullLost(pullEnded.status());
                     }
                 }
             }
@@ -270,87 +272,19 @@ final class CaptureSession implements Runnable {
                 status.getCode(), status.getDescription(), wait);
     }
 
-    private void onRequest(CaptureRequest request) throws Exception {
-        if (request.hasInit()) {
-            throw new SessionEnd(Status.INVALID_ARGUMENT.withDescription("init was already received; every later request must be ack"));
-        }
-        if (!request.hasAck()) {
-            throw new SessionEnd(Status.INVALID_ARGUMENT.withDescription("a request must be init or ack"));
-        }
-        CaptureAck ack = request.getAck();
-        Entry.Key key = Entry.Key.of(ack.getCheckpoint());
-        Entry entry = window.match(key);
-        if (entry == null) {
-            if (window.absorbDuplicate(key)) {
-                return;
-            }
-            throw new SessionEnd(Status.INVALID_ARGUMENT.withDescription("acknowledged checkpoint " + key
-                    + " is not outstanding on this stream: never delivered, or already acknowledged"));
-        }
-        String reason = ack.getRequeueReason();
-        if (reason.isEmpty()) {
-            window.remove(entry, 1);
-            if (entry.isRow()) {
-                entry.chunk.acked++;
-                dumps.rowAcked(entry.chunk);
-            } else {
-                commits.done(entry.slot);
-            }
-        } else if (parameters.mode() == DeliveryMode.SHARED) {
-            if (entry.isRow()) {
-                dumps.rowRequeued(entry, reason);
-            } else {
-                window.remove(entry, 1);
-                source.requeue(entry.sourceCheckpoint, reason);
-            }
-        } else {
-            retryInPlace(entry, reason);
-        }
-    }
-
-    private void retryInPlace(Entry entry, String reason) {
-        int attempts = window.failed(entry);
-        counters.retries.increment();
-        if (parameters.maxAttempts().isPresent() && attempts >= parameters.maxAttempts().getAsInt()) {
-            log.warn("capture stream {} of URI \"{}\": giving up on {} after {} attempts: {}", id, uri, entry, attempts, reason);
-            window.remove(entry, 1);
-            counters.givenUp.increment();
-            if (entry.isRow()) {
-                dumps.rowGivenUp(entry, reason);
-            } else {
-                deadLetter(entry, reason);
-                commits.skipped(entry.slot);
-            }
-            window.rewindAfter(entry);
-            return;
-        }
-        Duration wait = retryBackoff.after(attempts);
-        log.warn("capture stream {} of URI \"{}\": {} requeued (attempt {}), delivering it again in {}: {}", id, uri, entry,
-                attempts, wait, reason);
-        window.rewind(entry, clock.instant().plus(wait));
-    }
-
-    private void deadLetter(Entry entry, String reason) {
-        try {
-            source.requeue(entry.sourceCheckpoint, reason);
-        } catch (RuntimeException e) {
-            // The change stays unacknowledged on the subscription: the next consumer gets it again.
-            throw new SessionEnd(Status.UNAVAILABLE.withDescription("cannot give up on " + entry + ": " + e.getMessage()));
-        }
-    }
-
     /** Does one piece of work; false when nothing could be done and the session should wait. */
     private boolean step(Instant now) throws Exception {
         maintainPuller(now);
         if (!call.isReady()) {
             return false;
         }
+        DeliveryWindow window = delivery.window;
         Entry again = window.nextResend(now);
         if (again != null) {
-            send(again.message);
+            delivery.send(again.message);
             return true;
         }
-        if (window.rewinding() || windowFull() || commits.pending() >= settings.maxPendingCommits()) {
+        if (window.rewinding() || delivery.windowFull() || delivery.commits.pending() >= settings.maxPendingCommits()) {
             return false;
         }
         Duration poll = settings.sourcePoll();
@@ -365,9 +299,9 @@ final class CaptureSession implements Runnable {
                 case LIVE -> poll = dumps.livePoll(poll);
             }
         }
-        SourceMessage message = readSource(poll);
+        SourceMessage message = delivery.readSource(poll);
         if (message != null) {
-            deliverLive(message);
+            delivery.deliverLive(message);
         }
         return true; // the read waited already
     }
@@ -376,21 +310,17 @@ final class CaptureSession implements Runnable {
         if (puller == null || puller.connected() || now.isBefore(pullRetryAt)) {
             return;
         }
-        if (parameters.mode() == DeliveryMode.EXACT && !source.active()) {
+        if (delivery.parameters.mode() == DeliveryMode.EXACT && !source.active()) {
             return; // a hot standby pulls no dumps
         }
         puller.connect();
     }
 
-    private boolean windowFull() {
-        return window.size() >= settings.windowMessages() || window.bytes() >= settings.windowBytes();
-    }
-
     private Duration idleWait() {
         Instant now = clock.instant();
         Duration wait = settings.sourcePoll();
-        if (window.rewinding()) {
-            wait = min(wait, Duration.between(now, window.resumeAt()));
+        if (delivery.window.rewinding()) {
+            wait = min(wait, Duration.between(now, delivery.window.resumeAt()));
         }
         if (puller != null && !puller.connected()) {
             wait = min(wait, Duration.between(now, pullRetryAt));
@@ -400,125 +330,6 @@ final class CaptureSession implements Runnable {
 
     private static Duration min(Duration a, Duration b) {
         return a.compareTo(b) <= 0 ? a : b;
-    }
-
-    private void publish() {
-        heldBytes = window.bytes() + commits.bytes() + (heldBack == null ? 0 : heldBack.message().getSerializedSize())
-                + (dumps == null ? 0 : dumps.bytes());
-        stalled = window.retrying() > 0;
-    }
-
-    private void send(CaptureMessage message) {
-        CaptureMessage out = window.takeRedeliveryMark() ? message.toBuilder().setRedelivery(true).build() : message;
-        call.onNext(out);
-    }
-
-    // What the dump deliveries use.
-
-    String uri() {
-        return uri;
-    }
-
-    long id() {
-        return id;
-    }
-
-    RequeueSource source() {
-        return source;
-    }
-
-    Instant now() {
-        return clock.instant();
-    }
-
-    GatewaySettings settings() {
-        return settings;
-    }
-
-    boolean passes(String table) {
-        return parameters.passes(table);
-    }
-
-    /** The commit LSN of the last change delivered to the client (its transaction complete or not). */
-    Lsn lastDeliveredLsn() {
-        return lastDeliveredLsn;
-    }
-
-    /** The position of the last message read from the source. */
-    Checkpoint lastRead() {
-        return lastRead;
-    }
-
-    boolean hasHeldBack() {
-        return heldBack != null;
-    }
-
-    /** Keeps a message read from the source to deliver later, before anything read after it. */
-    void holdBack(SourceMessage message) {
-        heldBack = message;
-    }
-
-    /** The held-back message if any, else the source's next one (waiting at most {@code timeout}), or null. */
-    SourceMessage readSource(Duration timeout) {
-        if (heldBack != null) {
-            SourceMessage message = heldBack;
-            heldBack = null;
-            return message;
-        }
-        SourceMessage message;
-        try {
-            message = source.next(timeout);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SessionEnd(Status.UNAVAILABLE.withDescription("the gateway is shutting down"));
-        } catch (Exception e) {
-            log.warn("capture stream {}: the source of URI \"{}\" failed", id, uri, e);
-            throw new SessionEnd(Status.UNAVAILABLE.withDescription("the source of URI \"" + uri + "\" failed: " + e.getMessage()));
-        }
-        if (message != null) {
-            lastRead = message.checkpoint();
-        }
-        return message;
-    }
-
-    /** Sends a change that passes the filter; acknowledges everything else itself. */
-    void deliverLive(SourceMessage message) {
-        Checkpoint checkpoint = message.checkpoint();
-        if (!message.message().hasChange() || !parameters.passes(message.message().getChange())) {
-            commits.selfAck(checkpoint);
-            return;
-        }
-        CaptureMessage out = CaptureMessage.newBuilder()
-                .setCheckpoint(checkpoint.toProto())
-                .setChange(message.message().getChange())
-                .build();
-        window.add(Entry.live(out, checkpoint, commits.read(checkpoint)));
-        if (checkpoint.lsn().isAfter(lastDeliveredLsn)) {
-            lastDeliveredLsn = checkpoint.lsn();
-        }
-        send(out);
-    }
-
-    int newChunkId() {
-        return nextChunkId++;
-    }
-
-    /** Sends a dump row: {@code {lsn 0, seq chunk id, data [1] on the last}}, with the chunk's snapshot LSN. */
-    void sendRow(ChunkRows chunk, ChunkRows.Row row) {
-        CaptureMessage out = CaptureMessage.newBuilder()
-                .setCheckpoint(dev.pgcapture.proto.Checkpoint.newBuilder()
-                        .setLsn(0)
-                        .setSeq(chunk.id)
-                        .setData(row.last() ? LAST_ROW : ByteString.EMPTY))
-                .setChange(row.change())
-                .setSnapshotLsn(chunk.snapshotLsn)
-                .build();
-        window.add(Entry.row(out, chunk));
-        send(out);
-    }
-
-    DeliveryWindow window() {
-        return window;
     }
 
     private void cleanup(Status end) {
@@ -557,16 +368,6 @@ final class CaptureSession implements Runnable {
             close.run();
         } catch (RuntimeException e) {
             log.warn("capture stream {} of URI \"{}\": closing the {} failed: {}", id, uri, what, e.getMessage());
-        }
-    }
-
-    /** Ends the session with a status for the client. */
-    static final class SessionEnd extends RuntimeException {
-        final Status status;
-
-        SessionEnd(Status status) {
-            super(status.getDescription(), null, false, false);
-            this.status = status;
         }
     }
 }

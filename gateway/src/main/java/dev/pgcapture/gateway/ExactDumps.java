@@ -47,7 +47,7 @@ final class ExactDumps implements DumpDelivery {
 
     private enum Phase { CATCH_UP, ROWS }
 
-    private final CaptureSession session;
+    private final Delivery delivery;
     private final SourceDumper dumper;
     private final DumpPuller puller;
     private DumpInfoResponse pending;
@@ -67,8 +67,8 @@ final class ExactDumps implements DumpDelivery {
     private long tableRows;
     private Instant tableStarted;
 
-    ExactDumps(CaptureSession session, SourceDumper dumper, DumpPuller puller) {
-        this.session = session;
+    ExactDumps(Delivery delivery, SourceDumper dumper, DumpPuller puller) {
+        this.delivery = delivery;
         this.dumper = dumper;
         this.puller = puller;
     }
@@ -79,14 +79,14 @@ final class ExactDumps implements DumpDelivery {
             puller.ack(ackRows);
             ackRows = null;
             if (ackEndsTable) {
-                log.info("capture stream {} of URI \"{}\": table {} delivered as of {}: {} rows in {} ms", session.id(), session.uri(),
-                        table, snapshotLsn, tableRows, Duration.between(tableStarted, session.now()).toMillis());
+                log.info("capture stream {} of URI \"{}\": table {} delivered as of {}: {} rows in {} ms", delivery.id, delivery.uri,
+                        table, snapshotLsn, tableRows, Duration.between(tableStarted, delivery.now()).toMillis());
                 endTable();
             }
             return Step.PROGRESS;
         }
         if (snapshot == null) {
-            if (pending != null && session.source().active()) {
+            if (pending != null && delivery.source.active()) {
                 DumpInfoResponse first = pending;
                 pending = null;
                 startTable(first);
@@ -111,24 +111,24 @@ final class ExactDumps implements DumpDelivery {
         try {
             name = new TableName(first.getSchema(), first.getTable());
         } catch (IllegalArgumentException e) {
-            log.error("capture stream {} of URI \"{}\": the controller handed a chunk without a table name: {}", session.id(),
-                    session.uri(), first);
+            log.error("capture stream {} of URI \"{}\": the controller handed a chunk without a table name: {}", delivery.id,
+                    delivery.uri, first);
             puller.ack(0);
             return;
         }
-        if (!session.passes(first.getTable())) {
+        if (!delivery.passes(first.getTable())) {
             puller.ack(0);
             return;
         }
-        Lsn pause = session.lastDeliveredLsn();
+        Lsn pause = delivery.lastDeliveredLsn();
         try {
-            Optional<Checkpoint> topicHead = session.source().head();
+            Optional<Checkpoint> topicHead = delivery.source.head();
             if (topicHead.isPresent() && topicHead.get().lsn().isAfter(pause)) {
                 pause = topicHead.get().lsn();
             }
             snapshot = dumper.table(pause, name);
             snapshotLsn = snapshot.snapshotLsn();
-            head = session.source().head();
+            head = delivery.source.head();
         } catch (Exception e) {
             if (snapshot != null) {
                 snapshot.close();
@@ -142,47 +142,47 @@ final class ExactDumps implements DumpDelivery {
         toOpen = first;
         quietSince = null;
         tableRows = 0;
-        tableStarted = session.now();
+        tableStarted = delivery.now();
         lease++;
-        log.info("capture stream {} of URI \"{}\": dumping table {} ({} pages): paused at {}, snapshot at {}", session.id(),
-                session.uri(), name, snapshot.pages(), pause, snapshotLsn);
+        log.info("capture stream {} of URI \"{}\": dumping table {} ({} pages): paused at {}, snapshot at {}", delivery.id,
+                delivery.uri, name, snapshot.pages(), pause, snapshotLsn);
     }
 
     /** Answers the chunk in hand after a failure: no rows for a missing table, else a requeue (a redo of the table). */
     private void failed(TableName name, Exception e) {
         if (e instanceof NoSuchTableException) {
-            log.info("capture stream {} of URI \"{}\": {}; the chunk is acknowledged with no rows", session.id(), session.uri(),
+            log.info("capture stream {} of URI \"{}\": {}; the chunk is acknowledged with no rows", delivery.id, delivery.uri,
                     e.getMessage());
             puller.ack(0);
             return;
         }
         String reason = e instanceof DumpRedoException ? "redo: " + e.getMessage() : "redo: dumping " + name + " failed: " + e;
-        log.warn("capture stream {} of URI \"{}\": {}", session.id(), session.uri(), reason);
+        log.warn("capture stream {} of URI \"{}\": {}", delivery.id, delivery.uri, reason);
         puller.requeue(reason);
     }
 
     private Step catchUp() {
-        if (!session.hasHeldBack() && (head.isEmpty() || !head.get().isAfter(session.lastRead()))) {
+        if (!delivery.hasHeldBack() && (head.isEmpty() || !head.get().isAfter(delivery.lastRead()))) {
             phase = Phase.ROWS;
             return Step.PROGRESS;
         }
-        SourceMessage message = session.readSource(session.settings().sourcePoll());
+        SourceMessage message = delivery.readSource(delivery.settings.sourcePoll());
         if (message == null) {
-            Instant now = session.now();
+            Instant now = delivery.now();
             if (quietSince == null) {
                 quietSince = now;
-            } else if (!now.isBefore(quietSince.plus(session.settings().catchUpQuiet()))) {
+            } else if (!now.isBefore(quietSince.plus(delivery.settings.catchUpQuiet()))) {
                 phase = Phase.ROWS;
             }
             return Step.PROGRESS;
         }
         quietSince = null;
         if (message.checkpoint().lsn().isAfter(snapshotLsn)) {
-            session.holdBack(message);
+            delivery.holdBack(message);
             phase = Phase.ROWS;
             return Step.PROGRESS;
         }
-        session.deliverLive(message);
+        delivery.deliverLive(message);
         return Step.PROGRESS;
     }
 
@@ -196,7 +196,7 @@ final class ExactDumps implements DumpDelivery {
                 pending = null;
                 if (!next.getSchema().equals(table.schema()) || !next.getTable().equals(table.table())) {
                     log.warn("capture stream {} of URI \"{}\": the controller handed {}.{} before the last chunk of {}; that table"
-                            + " is left to the controller", session.id(), session.uri(), next.getSchema(), next.getTable(), table);
+                            + " is left to the controller", delivery.id, delivery.uri, next.getSchema(), next.getTable(), table);
                     endTable();
                     pending = next;
                     return Step.PROGRESS;
@@ -204,7 +204,7 @@ final class ExactDumps implements DumpDelivery {
                 toOpen = next;
             }
             try {
-                chunk = new ChunkRows(session.newChunkId(), lease, toOpen, snapshot.chunk(toOpen.getPageBegin(), toOpen.getPageEnd()));
+                chunk = new ChunkRows(delivery.newChunkId(), lease, toOpen, snapshot.chunk(toOpen.getPageBegin(), toOpen.getPageEnd()));
             } catch (Exception e) {
                 failed(table, e);
                 endTable();
@@ -224,7 +224,7 @@ final class ExactDumps implements DumpDelivery {
             return Step.PROGRESS;
         }
         if (row != null) {
-            session.sendRow(chunk, row);
+            delivery.sendRow(chunk, row);
             tableRows++;
         }
         checkComplete();
@@ -295,7 +295,7 @@ final class ExactDumps implements DumpDelivery {
         pending = null;
         if (snapshot != null) {
             log.info("capture stream {} of URI \"{}\": table {} is abandoned with the controller stream; the controller"
-                    + " restarts it", session.id(), session.uri(), table);
+                    + " restarts it", delivery.id, delivery.uri, table);
             endTable();
         }
         ackRows = null;

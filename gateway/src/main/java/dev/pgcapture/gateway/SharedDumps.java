@@ -22,7 +22,7 @@ final class SharedDumps implements DumpDelivery {
 
     private static final Logger log = LoggerFactory.getLogger(SharedDumps.class);
 
-    private final CaptureSession session;
+    private final Delivery delivery;
     private final SourceDumper dumper;
     private final DumpPuller puller;
     private DumpInfoResponse pending;
@@ -31,8 +31,8 @@ final class SharedDumps implements DumpDelivery {
     private String requeueReason;
     private boolean dumpTurn = true;
 
-    SharedDumps(CaptureSession session, SourceDumper dumper, DumpPuller puller) {
-        this.session = session;
+    SharedDumps(Delivery delivery, SourceDumper dumper, DumpPuller puller) {
+        this.delivery = delivery;
         this.dumper = dumper;
         this.puller = puller;
     }
@@ -65,23 +65,23 @@ final class SharedDumps implements DumpDelivery {
     }
 
     private void start(DumpInfoResponse chunk) {
-        if (!session.passes(chunk.getTable())) {
+        if (!delivery.passes(chunk.getTable())) {
             puller.ack(0);
             return;
         }
         SourceDumper.Dump dump;
         try {
-            dump = dumper.dump(session.lastDeliveredLsn(), chunk);
+            dump = dumper.dump(delivery.lastDeliveredLsn(), chunk);
         } catch (NoSuchTableException e) {
-            log.info("capture stream {} of URI \"{}\": {}; chunk acknowledged with no rows", session.id(), session.uri(), e.getMessage());
+            log.info("capture stream {} of URI \"{}\": {}; chunk acknowledged with no rows", delivery.id, delivery.uri, e.getMessage());
             puller.ack(0);
             return;
         } catch (Exception e) {
-            log.warn("capture stream {} of URI \"{}\": dumping {} failed: {}", session.id(), session.uri(), chunk, e.toString());
+            log.warn("capture stream {} of URI \"{}\": dumping {} failed: {}", delivery.id, delivery.uri, chunk, e.toString());
             puller.requeue("dump failed: " + e.getMessage());
             return;
         }
-        current = new ChunkRows(session.newChunkId(), 0, chunk, dump);
+        current = new ChunkRows(delivery.newChunkId(), 0, chunk, dump);
         sendNextRow();
     }
 
@@ -91,12 +91,12 @@ final class SharedDumps implements DumpDelivery {
         try {
             row = chunk.next();
         } catch (Exception e) {
-            log.warn("capture stream {} of URI \"{}\": reading {} failed: {}", session.id(), session.uri(), chunk.describe(), e.toString());
+            log.warn("capture stream {} of URI \"{}\": reading {} failed: {}", delivery.id, delivery.uri, chunk.describe(), e.toString());
             abandon(chunk, "dump failed: " + e.getMessage());
             return;
         }
         if (row != null) {
-            session.sendRow(chunk, row);
+            delivery.sendRow(chunk, row);
         }
         checkComplete();
     }
@@ -109,7 +109,7 @@ final class SharedDumps implements DumpDelivery {
     }
 
     private void abandon(ChunkRows chunk, String reason) {
-        DeliveryWindow window = session.window();
+        DeliveryWindow window = delivery.window;
         for (Entry row : window.rowsOf(chunk)) {
             window.remove(row, 0);
         }
@@ -139,7 +139,7 @@ final class SharedDumps implements DumpDelivery {
 
     @Override
     public void rowRequeued(Entry row, String reason) {
-        session.window().remove(row, 1);
+        delivery.window.remove(row, 1);
         abandon(row.chunk, reason);
     }
 

@@ -50,6 +50,7 @@ final class CaptureSession implements Runnable {
     private volatile long heldBytes;
     private volatile boolean stalled;
     private volatile RequeueSource openSource;
+    private volatile SourceDumper openDumper;
 
     private String uri = "";
     private RequeueSource source;
@@ -76,7 +77,7 @@ final class CaptureSession implements Runnable {
         call.setOnReadyHandler(inbox::signal);
         call.setOnCancelHandler(() -> {
             cancelled = true;
-            inbox.stop(Status.CANCELLED.withDescription("the client cancelled"));
+            stop(Status.CANCELLED.withDescription("the client cancelled"));
         });
     }
 
@@ -95,7 +96,7 @@ final class CaptureSession implements Runnable {
             @Override
             public void onError(Throwable t) {
                 cancelled = true;
-                inbox.stop(Status.CANCELLED.withDescription("the client went away: " + t.getMessage()));
+                stop(Status.CANCELLED.withDescription("the client went away: " + t.getMessage()));
             }
 
             @Override
@@ -105,9 +106,21 @@ final class CaptureSession implements Runnable {
         };
     }
 
-    /** Ends the stream with {@code status} from any thread; the session thread does it. */
+    /**
+     * Ends the stream with {@code status} from any thread; the session thread does it. The dumper
+     * is closed at once, so that a session waiting on the replica (a table snapshot waits for the
+     * replica to catch up) ends promptly.
+     */
     void stop(Status status) {
         inbox.stop(status);
+        SourceDumper open = openDumper;
+        if (open != null) {
+            try {
+                open.close();
+            } catch (RuntimeException e) {
+                log.debug("capture stream {}: closing the dumper failed: {}", id, e.getMessage());
+            }
+        }
     }
 
     /** Bytes this stream holds: its window, pending releases, the held-back message, rows read ahead, and its source's own. */
@@ -194,6 +207,10 @@ final class CaptureSession implements Runnable {
         if (controller.isPresent()) {
             try {
                 dumper = resolver.dumper(uri);
+                openDumper = dumper;
+                if (inbox.stopStatus() != null) {
+                    dumper.close();
+                }
             } catch (UnknownUriException e) {
                 log.info("URI \"{}\" has no dumps configured; capture stream {} delivers changes only", uri, id);
             } catch (Exception e) {
@@ -359,6 +376,7 @@ final class CaptureSession implements Runnable {
             }
         });
         openSource = null;
+        openDumper = null;
         heldBytes = 0;
         stalled = false;
     }

@@ -198,6 +198,23 @@ class ExactDumpTest {
         assertEquals(List.of("r1:1", "r1:2", "r1:3"), describe(client.next(3)));
     }
 
+    @Test
+    void exact_clientLeavesWhileTheSnapshotWaitsForTheReplica_theStreamEndsPromptly() throws Exception {
+        TestClient client = fixture.client().init("orders", "Mode", "exact");
+        client.ack(client.next());
+        FakeController.Pull pull = fixture.controller.nextPull();
+        pull.nextRequest();
+        dumper.holdTables();
+        pull.send(chunk(ITEMS, 0, 0, false));
+        await().atMost(WAIT).until(() -> dumper.tableMinLsns.size() == 1);
+
+        client.cancel();
+
+        await().atMost(Duration.ofSeconds(2)).until(() -> source.closed && fixture.gateway.streams() == 0);
+        assertTrue(pull.nextRequest().getRequeueReason().startsWith("redo: "), "the table is handed back to the controller");
+        await().atMost(WAIT).until(() -> pull.ended);
+    }
+
     /** A client in exact mode that has acknowledged c100 and is paused for table items (snapshot 300, c400 held back). */
     private Started startTable() throws Exception {
         TestClient client = fixture.client().init("orders", "Mode", "exact");

@@ -13,6 +13,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,6 +58,8 @@ final class FakeDumper {
 
     SourceDumper open() {
         return new SourceDumper() {
+            private volatile boolean closed;
+
             @Override
             public Dump dump(Lsn minLsn, DumpInfoResponse chunk) throws Exception {
                 dumpMinLsns.add(minLsn);
@@ -73,8 +76,14 @@ final class FakeDumper {
             public TableSnapshot table(Lsn minLsn, TableName table) throws Exception {
                 tableMinLsns.add(minLsn);
                 CountDownLatch gate = tableGate;
-                if (gate != null && !gate.await(30, TimeUnit.SECONDS)) {
-                    throw new IllegalStateException("the test never opened the table gate");
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (gate != null && !gate.await(10, TimeUnit.MILLISECONDS)) {
+                    if (closed) {
+                        throw new CancellationException("the dumper was closed");
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("the test never opened the table gate");
+                    }
                 }
                 Exception failure = tableFailures.poll();
                 if (failure != null) {
@@ -126,6 +135,7 @@ final class FakeDumper {
 
             @Override
             public void close() {
+                closed = true;
             }
         };
     }

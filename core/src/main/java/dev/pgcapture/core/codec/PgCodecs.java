@@ -88,7 +88,9 @@ public final class PgCodecs {
 
     /** Whether type {@code oid} is built in or was described, so that its values decode. */
     public boolean knows(int oid) {
-        return codecs.containsKey(oid) && !Unknown.NAME.equals(codecs.get(oid).typeName());
+        Codec<?> codec = codecs.get(oid);
+        // A described extension base type (or a domain over one) still decodes to PgUndecoded.
+        return codec != null && codec.javaType() != PgUndecoded.class;
     }
 
     /**

@@ -94,6 +94,10 @@ public final class GatewayService implements DBLogGatewayGrpc.AsyncService, Bind
         return requests;
     }
 
+    /**
+     * Describes types by the source's OIDs with the URI's dumper: NOT_FOUND for an unknown URI,
+     * FAILED_PRECONDITION for one without dumps, the agent's own status when it refuses.
+     */
     @Override
     public void describeTypes(DescribeTypesRequest request, StreamObserver<DescribeTypesResponse> responseObserver) {
         Thread.ofVirtual().name("describe-types").start(() -> {
@@ -101,7 +105,10 @@ public final class GatewayService implements DBLogGatewayGrpc.AsyncService, Bind
                 responseObserver.onNext(dumper.describeTypes(request.getOidsList()));
                 responseObserver.onCompleted();
             } catch (UnknownUriException e) {
-                responseObserver.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+                // A URI configured without dumps is refused with a message of its own.
+                boolean unknown = e.getMessage().equals(new UnknownUriException(request.getUri()).getMessage());
+                responseObserver.onError((unknown ? Status.NOT_FOUND : Status.FAILED_PRECONDITION)
+                        .withDescription(e.getMessage()).asRuntimeException());
             } catch (IllegalStateException | UnsupportedOperationException e) {
                 responseObserver.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
             } catch (StatusException | StatusRuntimeException e) {

@@ -80,6 +80,10 @@ public final class AgentDumper implements SourceDumper {
         public Settings withBufferRows(int bufferRows) {
             return new Settings(tableWait, bufferRows, maxInboundMessageSize);
         }
+
+        public Settings withMaxInboundMessageSize(int maxInboundMessageSize) {
+            return new Settings(tableWait, bufferRows, maxInboundMessageSize);
+        }
     }
 
     private final Channel agent;

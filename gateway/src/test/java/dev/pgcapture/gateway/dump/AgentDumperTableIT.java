@@ -116,7 +116,7 @@ class AgentDumperTableIT {
             long maxAhead = 0;
             for (int taken = 1; taken <= 50; taken++) {
                 assertNotNull(chunk.next());
-                await().atMost(WAIT).until(() -> replica.service.dumpsWaitingForReader() == 1);
+                await().atMost(WAIT).pollInterval(Duration.ofMillis(2)).until(() -> replica.service.dumpsWaitingForReader() == 1);
                 assertTrue(session.buffered() <= buffer, "rows buffered: " + session.buffered());
                 long ahead = replica.service.rowsRead() - taken;
                 maxAhead = Math.max(maxAhead, ahead);

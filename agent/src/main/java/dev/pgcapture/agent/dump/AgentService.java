@@ -9,6 +9,8 @@ import dev.pgcapture.proto.AgentDumpRequest;
 import dev.pgcapture.proto.AgentDumpResponse;
 import dev.pgcapture.proto.AgentGrpc;
 import dev.pgcapture.proto.Change;
+import dev.pgcapture.proto.DescribeTypesRequest;
+import dev.pgcapture.proto.DescribeTypesResponse;
 import dev.pgcapture.proto.TableDumpRequest;
 import dev.pgcapture.proto.TableDumpResponse;
 import dev.pgcapture.proto.TableInfoRequest;
@@ -45,6 +47,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@code TableDump}: every chunk of one table in one snapshot taken once the replica has
  *       applied the caller's position.</li>
  *   <li>{@code TableInfo}: a table's size, to plan chunks. {@code Configure}: a status report.</li>
+ *   <li>{@code DescribeTypes}: types by the source's OIDs, from the replica's catalog
+ *       ({@link TypeCatalog}).</li>
  * </ul>
  *
  * <p>Each dump runs on a worker thread of a bounded pool with its own replica connection, sends
@@ -153,6 +157,16 @@ public final class AgentService implements AgentGrpc.AsyncService, BindableServi
                 });
             }
             call.send(info.build());
+        });
+    }
+
+    @Override
+    public void describeTypes(DescribeTypesRequest request, StreamObserver<DescribeTypesResponse> responseObserver) {
+        DumpCall<DescribeTypesResponse, Void> call = new DumpCall<>((ServerCallStreamObserver<DescribeTypesResponse>) responseObserver);
+        start(call, () -> {
+            try (Connection c = replica.connect()) {
+                call.send(TypeCatalog.describe(c, request.getOidsList()));
+            }
         });
     }
 

@@ -19,17 +19,18 @@ import java.time.Instant;
 
 /**
  * A replica database with the pgcapture schema, an {@link AgentService} on it served in-process,
- * and the test playing the applier: it writes rows and {@code pgcapture.sources} itself.
+ * and the test playing the applier: it writes rows and {@code pgcapture.sources} itself. Public
+ * for the gateway's tests of its agent client.
  */
-final class AgentServiceFixture implements AutoCloseable {
+public final class AgentServiceFixture implements AutoCloseable {
 
-    static final DumpLimits LIMITS = new DumpLimits(8, Duration.ofSeconds(10), Duration.ofMinutes(1),
+    public static final DumpLimits LIMITS = new DumpLimits(8, Duration.ofSeconds(10), Duration.ofMinutes(1),
             Duration.ofMillis(20), Duration.ofSeconds(5), 64L << 20);
 
-    final TestDatabase db;
-    final DumpRegistry registry;
-    final AgentService service;
-    final ManagedChannel channel;
+    public final TestDatabase db;
+    public final DumpRegistry registry;
+    public final AgentService service;
+    public final ManagedChannel channel;
 
     private AgentServiceFixture(TestDatabase db, DumpRegistry registry, AgentService service, ManagedChannel channel) {
         this.db = db;
@@ -38,7 +39,7 @@ final class AgentServiceFixture implements AutoCloseable {
         this.channel = channel;
     }
 
-    static AgentServiceFixture start(TestDatabase db, GrpcExtension grpc, Clock clock) throws Exception {
+    public static AgentServiceFixture start(TestDatabase db, GrpcExtension grpc, Clock clock) throws Exception {
         try (Connection c = db.connect()) {
             ReplicaSchema.ensure(c);
         }
@@ -49,7 +50,7 @@ final class AgentServiceFixture implements AutoCloseable {
     }
 
     /** Records that the replica has applied the source through {@code lsn}, as the applier would. */
-    void applied(Lsn lsn, Instant commitTime) throws Exception {
+    public void applied(Lsn lsn, Instant commitTime) throws Exception {
         try (Connection c = db.connect()) {
             ReplicaPosition.write(c, new Checkpoint(lsn, 0, ByteString.copyFromUtf8("msg")), commitTime);
         }

@@ -108,7 +108,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
      * @throws StoreException when the store cannot be opened or another controller uses it
      */
     public static ControllerService open(PostgresUrl store, AgentLookup agents, Clock clock, ControllerSettings settings) {
-        PostgresStore postgres = PostgresStore.open(store);
+        PostgresStore postgres = PostgresStore.open(store, settings.storeLockWait());
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "controller-timer");
             thread.setDaemon(true);

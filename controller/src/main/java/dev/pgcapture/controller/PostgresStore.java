@@ -78,20 +78,26 @@ final class PostgresStore implements ScheduleStore {
                 AS c(seq, state, position, retries, not_before, rows)
             WHERE k.uri = ? AND k.seq = c.seq""";
 
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
     private final PostgresUrl url;
+    private final Duration lockWait;
     private Connection connection;
 
-    private PostgresStore(PostgresUrl url) {
+    private PostgresStore(PostgresUrl url, Duration lockWait) {
         this.url = url;
+        this.lockWait = lockWait;
     }
 
     /**
      * Connects, takes the store's lock and creates the schema if missing.
      *
+     * @param lockWait how long to wait for the lock: the session of a controller that was just
+     *     killed holds it until PostgreSQL notices
      * @throws StoreException when the database cannot be reached or another controller uses it
      */
-    static PostgresStore open(PostgresUrl url) {
-        PostgresStore store = new PostgresStore(url);
+    static PostgresStore open(PostgresUrl url, Duration lockWait) {
+        PostgresStore store = new PostgresStore(url, lockWait);
         store.connection();
         return store;
     }
@@ -285,12 +291,16 @@ final class PostgresStore implements ScheduleStore {
         Connection c = null;
         try {
             c = url.connect();
-            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_KEY + ")")) {
-                r.next();
-                if (!r.getBoolean(1)) {
-                    throw new StoreException("another controller uses the store " + url
-                            + " (it holds the advisory lock " + LOCK_KEY + "): one controller per store database");
+            try (Statement s = c.createStatement()) {
+                s.execute("SET lock_timeout = " + Math.max(1, lockWait.toMillis()));
+                s.execute("SELECT pg_advisory_lock(" + LOCK_KEY + ")");
+                s.execute("RESET lock_timeout");
+            } catch (SQLException e) {
+                if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                    throw new StoreException("another controller uses the store " + url + " (it has held the advisory lock "
+                            + LOCK_KEY + " for " + lockWait.toMillis() + " ms): one controller per store database", e);
                 }
+                throw e;
             }
             try (Statement s = c.createStatement()) {
                 for (String sql : CREATE) {

@@ -58,7 +58,7 @@ class ControllerRestartIT {
 
     private Running start(TestDatabase store) throws Exception {
         ControllerService service = ControllerService.open(PostgresUrl.parse(store.jdbcUrl()), AgentLookup.none(), Clock.systemUTC(),
-                new ControllerSettings(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)), 1000, WAIT));
+                ControllerSettings.defaults().withBackoff(new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1))));
         return new Running(service, grpc.serve(service));
     }
 
@@ -154,7 +154,7 @@ class ControllerRestartIT {
         PostgresUrl url = PostgresUrl.parse(store.jdbcUrl());
         try (Running first = start(store)) {
             StoreException e = assertThrows(StoreException.class, () -> ControllerService.open(url, AgentLookup.none(), Clock.systemUTC(),
-                    ControllerSettings.defaults()));
+                    ControllerSettings.defaults().withStoreLockWait(Duration.ofMillis(300))));
             assertTrue(e.getMessage().startsWith("another controller uses the store "), e.getMessage());
         }
         ControllerService.open(url, AgentLookup.none(), Clock.systemUTC(), ControllerSettings.defaults()).close();

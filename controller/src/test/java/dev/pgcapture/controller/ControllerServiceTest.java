@@ -155,7 +155,7 @@ class ControllerServiceTest {
 
     @Test
     void pull_clientCancels_itsChunkIsRequeuedForTheNextClient() throws Exception {
-        start(AgentLookup.none(), new ControllerSettings(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1)), 1000, WAIT));
+        start(AgentLookup.none(), ControllerSettings.defaults().withBackoff(new Backoff(Duration.ofMillis(50), Duration.ofSeconds(1))));
         stub.schedule(pages(URI, "t", 1));
         DumpPuller gone = DumpPuller.open(channel, URI, "exact");
         assertEquals("t 0..0 last", show(gone.next(WAIT)));

@@ -45,7 +45,7 @@ public interface AgentLookup extends AutoCloseable {
      * The agents at the {@code AgentURL}s of a resolver config (plaintext gRPC), one channel per
      * address, opened when first needed and closed with the lookup.
      *
-     * @param origin names the config in messages (its file)
+     * @param origin names the config in messages (its file; empty when it has no name)
      */
     static AgentLookup of(ResolverConfig config, String origin) {
         return new ResolverAgents(config, origin);

@@ -19,17 +19,17 @@ final class ResolverAgents implements AgentLookup {
 
     ResolverAgents(ResolverConfig config, String origin) {
         this.config = config;
-        this.origin = origin;
+        this.origin = origin.isEmpty() ? "the resolver config" : "the resolver config " + origin;
     }
 
     @Override
     public synchronized Route find(String uri) {
         Optional<ResolverConfig.Entry> entry = config.entry(uri);
         if (entry.isEmpty()) {
-            return new NoAgent("URI " + uri + " is not in the resolver config " + origin);
+            return new NoAgent("URI " + uri + " is not in " + origin);
         }
         if (entry.get().agentUrl().isEmpty()) {
-            return new NoAgent("URI " + uri + " has no AgentURL in the resolver config " + origin + ", so it has no replica to dump");
+            return new NoAgent("URI " + uri + " has no AgentURL in " + origin + ", so it has no replica to dump");
         }
         if (closed) {
             return new NoAgent("the controller is shutting down");

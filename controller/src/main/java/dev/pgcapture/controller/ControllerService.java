@@ -34,7 +34,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -69,8 +68,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
     private final Map<Client, PullStream> streams = new HashMap<>(); // guarded by lock
     private Scheduler scheduler; // guarded by lock; null while the store is unavailable
     private String storeProblem; // guarded by lock
-    private ScheduledFuture<?> wakeup; // guarded by lock
-    private Instant wakeupAt; // guarded by lock
+    private final WakeupTimer wakeup; // guarded by lock
     private boolean closed; // guarded by lock
 
     /**
@@ -86,6 +84,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
         this.timer = Objects.requireNonNull(timer, "timer");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.replicaTables = new ReplicaTables(agents, settings.agentTimeout());
+        this.wakeup = new WakeupTimer(timer, this::tick);
         this.scheduler = Scheduler.recover(store, settings.backoff());
     }
 
@@ -215,9 +214,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
             closed = true;
             open = new ArrayList<>(streams.values());
             streams.clear();
-            if (wakeup != null) {
-                wakeup.cancel(false);
-            }
+            wakeup.cancel();
         }
         open.forEach(stream -> stream.fail(Status.UNAVAILABLE.withDescription("the controller is shutting down")));
         timer.shutdownNow();
@@ -284,8 +281,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
     /** Hands out what became available with time (a cool-down or a backoff ended). */
     void tick() {
         synchronized (lock) {
-            wakeup = null;
-            wakeupAt = null;
+            wakeup.fired();
         }
         try {
             change((s, now) -> { });
@@ -314,7 +310,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
                     PullStream stream = streams.get(handout.client());
                     after.add(() -> stream.send(handout.dump()));
                 }
-                arm(s, now);
+                wakeup.arm(now, s.nextWakeup(now));
             } catch (StoreException e) {
                 failure = Status.UNAVAILABLE.withDescription(e.getMessage()).asException();
                 Status status = Status.UNAVAILABLE.withDescription("the controller lost its store and reloads it: pull again ("
@@ -344,7 +340,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
         synchronized (lock) {
             Optional<Scheduler.Progress> current = usable().unfinished(uri);
             if (current.isPresent()) {
-                throw alreadyExists(uri, current.get());
+                throw Status.ALREADY_EXISTS.withDescription(Scheduler.alreadyScheduled(current.get())).asException();
             }
         }
     }
@@ -357,25 +353,6 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
         }
     }
 
-    private static StatusException alreadyExists(String uri, Scheduler.Progress current) {
-        return Status.ALREADY_EXISTS.withDescription("URI " + uri + " already has a schedule, " + current.done() + " of "
-                + current.total() + " chunks done: wait for it to finish or stop it first").asException();
-    }
-
-    /** Sets the timer for the next time something may become available, unless it is set for earlier. */
-    private void arm(Scheduler s, Instant now) {
-        Optional<Instant> next = s.nextWakeup(now);
-        if (next.isEmpty() || (wakeup != null && !next.get().isBefore(wakeupAt))) {
-            return;
-        }
-        if (wakeup != null) {
-            wakeup.cancel(false);
-        }
-        long delay = Duration.between(now, next.get()).toNanos() + TimeUnit.MILLISECONDS.toNanos(1);
-        wakeupAt = next.get();
-        wakeup = timer.schedule(this::tick, delay, TimeUnit.NANOSECONDS);
-    }
-
     /** Drops the scheduler and every client after a store failure; returns the streams to end. Reloads later. */
     private List<PullStream> storeFailed(StoreException e) {
         log.error("the controller's store failed; ending every PullDumpInfo stream and loading the store again: {}", e.getMessage());
@@ -383,10 +360,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
         storeProblem = e.getMessage();
         List<PullStream> open = new ArrayList<>(streams.values());
         streams.clear();
-        if (wakeup != null) {
-            wakeup.cancel(false);
-            wakeup = null;
-        }
+        wakeup.cancel();
         timer.schedule(this::reload, RELOAD_DELAY.toMillis(), TimeUnit.MILLISECONDS);
         return open;
     }

@@ -44,7 +44,7 @@ final class Scheduler {
     }
 
     /** How far one schedule has got. */
-    record Progress(String uri, Instant createdAt, int total, int done, int inFlight, int pending, long retries, long rows,
+    record Progress(String uri, int total, int done, int inFlight, int pending, long retries, long rows,
             Duration coolDown) {
 
         boolean finished() {
@@ -94,8 +94,7 @@ final class Scheduler {
     void schedule(String uri, List<DumpChunk> chunks, Instant now) throws ScheduleExistsException {
         Optional<Progress> current = unfinished(uri);
         if (current.isPresent()) {
-            throw new ScheduleExistsException("URI " + uri + " already has a schedule, " + current.get().done() + " of "
-                    + current.get().total() + " chunks done: wait for it to finish or stop it first");
+            throw new ScheduleExistsException(alreadyScheduled(current.get()));
         }
         List<ChunkState> states = new ArrayList<>(chunks.size());
         for (DumpChunk chunk : chunks) {
@@ -105,6 +104,12 @@ final class Scheduler {
         schedules.put(uri, new Schedule(uri, now, states));
         log.info("scheduled {} chunks of {} table(s) for URI {}", chunks.size(),
                 chunks.stream().map(DumpChunk::table).distinct().count(), uri);
+    }
+
+    /** Why a URI with the unfinished schedule {@code current} takes no other. */
+    static String alreadyScheduled(Progress current) {
+        return "URI " + current.uri() + " already has a schedule, " + current.done() + " of " + current.total()
+                + " chunks done: wait for it to finish or stop it first";
     }
 
     /** The progress of the URI's schedule, if it has one that is not finished. */
@@ -250,7 +255,7 @@ final class Scheduler {
     }
 
     private Progress progress(Schedule s) {
-        return new Progress(s.uri, s.createdAt, s.size(), s.done(), s.inFlight(), s.pending(), s.retries(), s.rowsDone(),
+        return new Progress(s.uri, s.size(), s.done(), s.inFlight(), s.pending(), s.retries(), s.rowsDone(),
                 coolDown(s.uri));
     }
 

@@ -119,6 +119,11 @@ class ControllerServiceTest {
         SetScheduleCoolDownRequest negative = SetScheduleCoolDownRequest.newBuilder().setUri(URI)
                 .setDuration(com.google.protobuf.Duration.newBuilder().setSeconds(-1)).build();
         assertEquals(Status.Code.INVALID_ARGUMENT, statusOf(() -> stub.setScheduleCoolDown(negative)).getCode());
+        TableName t = TableName.newBuilder().setSchema("public").setTable("t").build();
+        assertEquals("tables[1]: public.t is listed twice", statusOf(() -> stub.scheduleTables(ScheduleTablesRequest.newBuilder()
+                .setUri(URI).addTables(t).addTables(t).build())).getDescription());
+        assertEquals("tables is empty: name at least one table to dump",
+                statusOf(() -> stub.scheduleTables(ScheduleTablesRequest.newBuilder().setUri(URI).build())).getDescription());
     }
 
     @Test

@@ -93,14 +93,15 @@ class ControllerThroughputIT {
     void restart_onALargeSchedule_resumesQuickly(TestDatabase store) throws Exception {
         PostgresUrl url = PostgresUrl.parse(store.jdbcUrl());
         int chunks = 100_000;
+        DumpPuller holding;
         try (ControllerService service = ControllerService.open(url, AgentLookup.none(), Clock.systemUTC(), ControllerSettings.defaults())) {
             long start = System.nanoTime();
             DBLogControllerGrpc.newBlockingStub(grpc.serve(service)).schedule(ControllerServiceTest.pages(URI, "t", chunks));
             log.info(String.format(Locale.ROOT, "MEASURED Schedule of %,d chunks stored in %.2f s", chunks, (System.nanoTime() - start) / 1e9));
-            try (DumpPuller puller = DumpPuller.open(grpc.serve(service), URI, "")) {
-                puller.next(WAIT);
-            }
+            holding = DumpPuller.open(grpc.serve(service), URI, "");
+            holding.next(WAIT); // still out when the controller stops
         }
+        holding.close();
         long start = System.nanoTime();
         try (ControllerService service = ControllerService.open(url, AgentLookup.none(), Clock.systemUTC(), ControllerSettings.defaults())) {
             double opened = (System.nanoTime() - start) / 1e9;

@@ -308,7 +308,9 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
                 change.apply(s, now);
                 for (Scheduler.Handout handout : s.dispatch(now)) {
                     PullStream stream = streams.get(handout.client());
-                    after.add(() -> stream.send(handout.dump()));
+                    if (stream != null) {
+                        after.add(() -> stream.send(handout.dump()));
+                    }
                 }
                 wakeup.arm(now, s.nextWakeup(now));
             } catch (StoreException e) {

@@ -15,13 +15,13 @@ import java.util.List;
 import java.util.Random;
 
 /** Change streams for tests: transactions of Begin, Changes, Commit with their checkpoints. */
-final class Streams {
+public final class Streams {
 
     private Streams() {
     }
 
     /** A transaction committed at {@code commitLsn} with {@code changes} inserts of {@code valueBytes} random bytes each. */
-    static List<SourceMessage> transaction(long commitLsn, int changes, int valueBytes) {
+    public static List<SourceMessage> transaction(long commitLsn, int changes, int valueBytes) {
         Lsn lsn = new Lsn(commitLsn);
         List<SourceMessage> messages = new ArrayList<>(changes + 2);
         messages.add(new SourceMessage(Checkpoint.of(lsn, 0),
@@ -55,7 +55,7 @@ final class Streams {
     }
 
     /** The messages with their checkpoint's data cleared. */
-    static List<SourceMessage> withoutData(Collection<SourceMessage> messages) {
+    public static List<SourceMessage> withoutData(Collection<SourceMessage> messages) {
         return messages.stream().map(m -> new SourceMessage(m.checkpoint().withData(ByteString.EMPTY), m.message())).toList();
     }
 

@@ -15,7 +15,7 @@ import org.apache.pulsar.client.api.Schema;
  * Publishes test streams in the capture topic's format as the capture agent does: a producer
  * with batching on, fragments for messages over {@code maxMessageBytes}.
  */
-final class TopicWriter implements AutoCloseable {
+public final class TopicWriter implements AutoCloseable {
 
     private final Producer<byte[]> producer;
     private final int maxMessageBytes;
@@ -36,12 +36,12 @@ final class TopicWriter implements AutoCloseable {
     }
 
     /** A writer at the capture agent's default limit. */
-    static TopicWriter open(PulsarClient client, String topic) throws Exception {
+    public static TopicWriter open(PulsarClient client, String topic) throws Exception {
         return open(client, topic, TopicFormat.DEFAULT_MAX_MESSAGE_BYTES);
     }
 
     /** Publishes the messages in order and waits until the broker stored all; the ids of every Pulsar message. */
-    List<MessageId> write(List<SourceMessage> messages) throws Exception {
+    public List<MessageId> write(List<SourceMessage> messages) throws Exception {
         List<TopicFormat.Part> parts = new ArrayList<>();
         for (SourceMessage message : messages) {
             parts.addAll(TopicFormat.split(message, maxMessageBytes));

@@ -31,8 +31,12 @@ import org.slf4j.LoggerFactory;
  * <p><b>Subscription.</b> {@link DeliveryMode#EXACT} consumes through a Failover subscription:
  * one consumer receives the stream, in topic order; another one on the same subscription is a
  * hot standby ({@link #active()} is false) until the active one leaves, and then receives
- * everything not acknowledged, in order. The active flag follows the broker's notifications, so
- * it may be false for a moment after the source opens. {@link DeliveryMode#SHARED} consumes
+ * everything not acknowledged, in order. The active flag follows the broker's notifications: it
+ * turns true about a second after the first consumer subscribes (the broker's failover delay).
+ * A consumer the broker makes inactive may still hand out what it prefetched before, which the
+ * new active consumer receives too; a caller stops reading while {@link #active()} is false.
+ * Among exact-mode consumers the oldest is active (see {@link PulsarSources}).
+ * {@link DeliveryMode#SHARED} consumes
  * through a Shared subscription: its consumers share the stream. A subscription the broker does
  * not know yet starts at the topic's earliest message: a new URI receives the whole retained
  * stream. Opening a source in the mode other than the one the subscription is consumed in, by

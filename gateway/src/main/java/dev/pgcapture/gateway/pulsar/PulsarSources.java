@@ -23,6 +23,14 @@ import org.slf4j.LoggerFactory;
  * subscription (and client) is refused with an {@link IllegalStateException} naming both, and so
  * is one the broker refuses because another process consumes the subscription in the other mode.
  * One instance per process (or per resolver); thread-safe.
+ *
+ * <p>Exact-mode consumers get increasing Failover priority levels (seconds since 2024, and above
+ * every earlier one of this process on the subscription), so that the broker keeps the stream
+ * with the oldest consumer and a newer one waits as a hot standby: on a non-partitioned topic the
+ * broker would otherwise choose among consumers of one level by a hash of their names, and a
+ * newcomer could take the stream over. Across gateways this relies on their clocks agreeing to
+ * within a second; two consumers subscribing within the same second elsewhere are ordered by the
+ * broker's hash.
  */
 public final class PulsarSources {
 

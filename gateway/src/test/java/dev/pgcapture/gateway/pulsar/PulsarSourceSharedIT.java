@@ -70,10 +70,12 @@ class PulsarSourceSharedIT {
     }
 
     @Test
-    void requeue_isANegativeAcknowledgement_andTheMessageIsDeliveredAgain(TestPulsar pulsar) throws Exception {
+    void requeue_isANegativeAcknowledgement_andTheMessageIsDeliveredAgainWhole(TestPulsar pulsar) throws Exception {
         String topic = pulsar.newTopic();
-        List<SourceMessage> stream = Streams.transaction(0x2000, 3, 20);
-        try (TopicWriter writer = TopicWriter.open(pulsar.client(), topic)) {
+        List<SourceMessage> stream = new ArrayList<>(Streams.transaction(0x2000, 3, 20));
+        // The requeued change is 4 fragments.
+        stream.set(2, Streams.change(new Lsn(0x2000), 2, 3500));
+        try (TopicWriter writer = TopicWriter.open(pulsar.client(), topic, 1000)) {
             writer.write(stream);
         }
         try (PulsarSource source = capture(sources, pulsar.client(), topic, "orders", DeliveryMode.SHARED)) {

@@ -4,6 +4,7 @@ import static dev.pgcapture.gateway.pulsar.Reading.assertNothingMore;
 import static dev.pgcapture.gateway.pulsar.Reading.capture;
 import static dev.pgcapture.gateway.pulsar.Reading.read;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -21,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.apache.pulsar.client.api.Message;
 import org.apache.pulsar.client.api.MessageId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -156,14 +158,14 @@ class PulsarSourceExactIT {
             assertEquals(topic + "-orders-DLQ", source.deadLetterTopic());
         }
 
-        var dead = DeadLetterTopic.readAll(pulsar.client(), topic + "-orders-DLQ");
+        List<Message<byte[]>> dead = DeadLetterTopic.readAll(pulsar.client(), topic + "-orders-DLQ");
         assertEquals(1 + bigParts.size(), dead.size());
         List<TopicFormat.Part> expected = new ArrayList<>(TopicFormat.split(stream.get(1), 1000));
         expected.addAll(bigParts);
         for (int i = 0; i < dead.size(); i++) {
-            var message = dead.get(i);
+            Message<byte[]> message = dead.get(i);
             assertEquals(expected.get(i).key(), message.getKey());
-            assertEquals(java.util.Arrays.toString(expected.get(i).payload()), java.util.Arrays.toString(message.getValue()));
+            assertArrayEquals(expected.get(i).payload(), message.getValue());
             Map<String, String> properties = message.getProperties();
             expected.get(i).properties().forEach((name, value) -> assertEquals(value, properties.get(name), name));
             assertEquals(i == 0 ? "row 1 violates a constraint" : "row 3 is too big", properties.get(DeadLetters.REASON));

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import dev.pgcapture.core.Checkpoint;
 import dev.pgcapture.core.DeliveryMode;
 import dev.pgcapture.core.SourceMessage;
@@ -75,7 +76,7 @@ class PulsarSourceMemoryIT {
             long nanos = System.nanoTime() - started;
             log.info("an exact source delivered and committed {} messages of ~150 bytes in {} ms: {} messages/s", stream.size(),
                     nanos / 1_000_000, stream.size() * 1_000_000_000L / nanos);
-            assertEquals(stream.get(stream.size() - 1).checkpoint(), last.withData(com.google.protobuf.ByteString.EMPTY));
+            assertEquals(stream.get(stream.size() - 1).checkpoint(), last.withData(ByteString.EMPTY));
         }
     }
 }

@@ -6,6 +6,7 @@ import static dev.pgcapture.gateway.pulsar.Reading.read;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import dev.pgcapture.core.Checkpoint;
 import dev.pgcapture.core.DeliveryMode;
 import dev.pgcapture.core.Lsn;
@@ -56,7 +57,7 @@ class PulsarSourceSharedIT {
                     if (message != null) {
                         counts[i]++;
                         both[i].commit(message.checkpoint());
-                        received.put(message.checkpoint().withData(com.google.protobuf.ByteString.EMPTY),
+                        received.put(message.checkpoint().withData(ByteString.EMPTY),
                                 Streams.withoutData(List.of(message)).get(0));
                     }
                 }

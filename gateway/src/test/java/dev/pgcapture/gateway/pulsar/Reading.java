@@ -2,12 +2,14 @@ package dev.pgcapture.gateway.pulsar;
 
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.pgcapture.core.Checkpoint;
 import dev.pgcapture.core.DeliveryMode;
 import dev.pgcapture.core.SourceMessage;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.pulsar.client.api.PulsarClient;
 
 /** Reads sources in tests. */
 final class Reading {
@@ -26,10 +28,10 @@ final class Reading {
     }
 
     /** A new source in {@code mode}, capturing from wherever the subscription stands. */
-    static PulsarSource capture(PulsarSources sources, org.apache.pulsar.client.api.PulsarClient client, String topic, String subscription,
+    static PulsarSource capture(PulsarSources sources, PulsarClient client, String topic, String subscription,
             DeliveryMode mode) throws Exception {
         PulsarSource source = sources.open(client, topic, subscription, mode);
-        source.capture(dev.pgcapture.core.Checkpoint.ZERO);
+        source.capture(Checkpoint.ZERO);
         return source;
     }
 

@@ -58,9 +58,4 @@ public final class Streams {
     public static List<SourceMessage> withoutData(Collection<SourceMessage> messages) {
         return messages.stream().map(m -> new SourceMessage(m.checkpoint().withData(ByteString.EMPTY), m.message())).toList();
     }
-
-    /** The checkpoints of the messages, data cleared. */
-    static List<Checkpoint> checkpoints(Collection<SourceMessage> messages) {
-        return messages.stream().map(m -> m.checkpoint().withData(ByteString.EMPTY)).toList();
-    }
 }

@@ -56,10 +56,10 @@ final class ControllerCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        HostPort address = parse("", () -> HostPort.parse("--listen", required(listen, "--listen=HOST:PORT", "PGCAPTURE_LISTEN"), "0.0.0.0"));
-        PostgresUrl store = parse("--store-url: ", () -> PostgresUrl.parse(required(storeUrl, "--store-url=URL", "PGCAPTURE_STORE_URL")));
+        HostPort address = OptionValues.parse(spec, "", () -> HostPort.parse("--listen", OptionValues.required(spec, listen, "--listen=HOST:PORT", "PGCAPTURE_LISTEN"), "0.0.0.0"));
+        PostgresUrl store = OptionValues.parse(spec, "--store-url: ", () -> PostgresUrl.parse(OptionValues.required(spec, storeUrl, "--store-url=URL", "PGCAPTURE_STORE_URL")));
         AgentLookup agents = resolverConfig == null ? AgentLookup.none()
-                : AgentLookup.of(parse("--resolver-config: ", () -> ResolverConfig.read(resolverConfig)), resolverConfig.toString());
+                : AgentLookup.of(OptionValues.parse(spec, "--resolver-config: ", () -> ResolverConfig.read(resolverConfig)), resolverConfig.toString());
         PrintWriter err = spec.commandLine().getErr();
         ControllerService service;
         try {
@@ -88,23 +88,6 @@ final class ControllerCommand implements Callable<Integer> {
         }, stop::countDown, err);
     }
 
-    private interface Parse<T> {
-        T get() throws Exception;
-    }
 
-    /** The parsed value of an option; a bad one is a usage error, its message after {@code prefix}. */
-    private <T> T parse(String prefix, Parse<T> parse) throws Exception {
-        try {
-            return parse.get();
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), prefix + e.getMessage());
-        }
-    }
 
-    private String required(String value, String option, String variable) {
-        if (value == null || value.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "Missing required option: '" + option + "' (or " + variable + ")");
-        }
-        return value;
-    }
 }

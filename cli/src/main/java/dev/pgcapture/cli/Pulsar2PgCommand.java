@@ -101,14 +101,14 @@ final class Pulsar2PgCommand implements Callable<Integer> {
     }
 
     private Pulsar2Pg.Settings settings() {
-        PostgresUrl replica = parseUrl("--pg-url", required(pgUrl, "--pg-url=URL", "PGCAPTURE_PG_URL"));
-        String fullTopic = required(topic, "--topic=TOPIC", "PGCAPTURE_TOPIC");
+        PostgresUrl replica = parseUrl("--pg-url", OptionValues.required(spec, pgUrl, "--pg-url=URL", "PGCAPTURE_PG_URL"));
+        String fullTopic = OptionValues.required(spec, topic, "--topic=TOPIC", "PGCAPTURE_TOPIC");
         if (!fullTopic.contains("://")) {
             fullTopic = "persistent://public/default/" + fullTopic;
         }
         try {
             ApplySettings apply = new ApplySettings(batchSize, batchDelay);
-            return new Pulsar2Pg.Settings(replica, required(pulsarUrl, "--pulsar-url=URL", "PGCAPTURE_PULSAR_URL"), fullTopic, apply);
+            return new Pulsar2Pg.Settings(replica, OptionValues.required(spec, pulsarUrl, "--pulsar-url=URL", "PGCAPTURE_PULSAR_URL"), fullTopic, apply);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -135,12 +135,6 @@ final class Pulsar2PgCommand implements Callable<Integer> {
         }
     }
 
-    private String required(String value, String option, String variable) {
-        if (value == null || value.isBlank()) {
-            throw usage("Missing required option: '" + option + "' (or " + variable + ")");
-        }
-        return value;
-    }
 
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);

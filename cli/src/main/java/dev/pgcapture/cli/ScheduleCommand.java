@@ -68,9 +68,9 @@ final class ScheduleCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        HostPort address = usage(() -> HostPort.parse("--controller", required(controller, "--controller=HOST:PORT",
+        HostPort address = usage(() -> HostPort.parse("--controller", OptionValues.required(spec, controller, "--controller=HOST:PORT",
                 "PGCAPTURE_CONTROLLER"), "127.0.0.1"));
-        String forUri = required(uri, "--uri=URI", "PGCAPTURE_URI");
+        String forUri = OptionValues.required(spec, uri, "--uri=URI", "PGCAPTURE_URI");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (ControllerClient client = new ControllerClient(address)) {
@@ -163,10 +163,4 @@ final class ScheduleCommand implements Callable<Integer> {
         }
     }
 
-    private String required(String value, String option, String variable) {
-        if (value == null || value.isBlank()) {
-            throw new ParameterException(spec.commandLine(), "Missing required option: '" + option + "' (or " + variable + ")");
-        }
-        return value;
-    }
 }

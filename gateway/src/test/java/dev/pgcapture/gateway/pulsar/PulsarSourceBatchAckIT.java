@@ -1,5 +1,6 @@
 package dev.pgcapture.gateway.pulsar;
 
+import dev.pgcapture.agent.pulsar.Streams;
 import static dev.pgcapture.gateway.pulsar.Reading.assertNothingMore;
 import static dev.pgcapture.gateway.pulsar.Reading.capture;
 import static dev.pgcapture.gateway.pulsar.Reading.read;

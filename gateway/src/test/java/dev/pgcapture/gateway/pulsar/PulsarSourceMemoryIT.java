@@ -1,5 +1,6 @@
 package dev.pgcapture.gateway.pulsar;
 
+import dev.pgcapture.agent.pulsar.Streams;
 import static dev.pgcapture.gateway.pulsar.Reading.read;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

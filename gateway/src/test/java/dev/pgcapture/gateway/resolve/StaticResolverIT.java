@@ -1,5 +1,6 @@
 package dev.pgcapture.gateway.resolve;
 
+import dev.pgcapture.agent.pulsar.Streams;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -13,7 +14,6 @@ import dev.pgcapture.gateway.pulsar.PulsarClients;
 import dev.pgcapture.gateway.pulsar.PulsarSource;
 import dev.pgcapture.gateway.pulsar.PulsarSourceSettings;
 import dev.pgcapture.gateway.pulsar.PulsarSources;
-import dev.pgcapture.gateway.pulsar.Streams;
 import dev.pgcapture.gateway.pulsar.TopicWriter;
 import dev.pgcapture.testkit.PulsarExtension;
 import dev.pgcapture.testkit.TestPulsar;

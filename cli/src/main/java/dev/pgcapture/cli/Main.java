@@ -37,6 +37,9 @@ import picocli.CommandLine.Spec;
             Pg2PulsarCommand.class,
             SeedCommand.class,
             Pulsar2PgCommand.class,
+            ControllerCommand.class,
+            ScheduleCommand.class,
+            SchedulesCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -69,7 +69,7 @@ final class Pg2PulsarCommand implements Callable<Integer> {
     }
 
     private Pg2Pulsar.Settings settings() {
-        String fullTopic = required(topic, "--topic=TOPIC", "PGCAPTURE_TOPIC");
+        String fullTopic = OptionValues.required(spec, topic, "--topic=TOPIC", "PGCAPTURE_TOPIC");
         if (!fullTopic.contains("://")) {
             fullTopic = "persistent://public/default/" + fullTopic;
         }
@@ -83,18 +83,12 @@ final class Pg2PulsarCommand implements Callable<Integer> {
             CaptureSettings capture = CaptureSettings.defaults()
                     .withSlot(source.slot).withPublication(source.publication).withBinary(source.binary);
             return new Pg2Pulsar.Settings(source.url(), capture,
-                    required(pulsarUrl, "--pulsar-url=URL", "PGCAPTURE_PULSAR_URL"),
-                    required(pulsarAdminUrl, "--pulsar-admin-url=URL", "PGCAPTURE_PULSAR_ADMIN_URL"),
+                    OptionValues.required(spec, pulsarUrl, "--pulsar-url=URL", "PGCAPTURE_PULSAR_URL"),
+                    OptionValues.required(spec, pulsarAdminUrl, "--pulsar-admin-url=URL", "PGCAPTURE_PULSAR_ADMIN_URL"),
                     sink, ddlLogsKeep);
         } catch (IllegalArgumentException e) {
             throw source.usage(e.getMessage());
         }
     }
 
-    private String required(String value, String option, String variable) {
-        if (value == null || value.isBlank()) {
-            throw source.usage("Missing required option: '" + option + "' (or " + variable + ")");
-        }
-        return value;
-    }
 }

@@ -17,8 +17,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -40,7 +38,6 @@ final class Pulsar2PgCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(Pulsar2PgCommand.class);
     private static final Duration SERVICE_SHUTDOWN = Duration.ofSeconds(5);
-    private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[^:\\s\\[\\]]*):(\\d{1,5})");
 
     @Spec
     CommandSpec spec;
@@ -104,14 +101,14 @@ final class Pulsar2PgCommand implements Callable<Integer> {
     }
 
     private Pulsar2Pg.Settings settings() {
-        PostgresUrl replica = parseUrl("--pg-url", required(pgUrl, "--pg-url=URL", "PGCAPTURE_PG_URL"));
-        String fullTopic = required(topic, "--topic=TOPIC", "PGCAPTURE_TOPIC");
+        PostgresUrl replica = parseUrl("--pg-url", OptionValues.required(spec, pgUrl, "--pg-url=URL", "PGCAPTURE_PG_URL"));
+        String fullTopic = OptionValues.required(spec, topic, "--topic=TOPIC", "PGCAPTURE_TOPIC");
         if (!fullTopic.contains("://")) {
             fullTopic = "persistent://public/default/" + fullTopic;
         }
         try {
             ApplySettings apply = new ApplySettings(batchSize, batchDelay);
-            return new Pulsar2Pg.Settings(replica, required(pulsarUrl, "--pulsar-url=URL", "PGCAPTURE_PULSAR_URL"), fullTopic, apply);
+            return new Pulsar2Pg.Settings(replica, OptionValues.required(spec, pulsarUrl, "--pulsar-url=URL", "PGCAPTURE_PULSAR_URL"), fullTopic, apply);
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
@@ -122,13 +119,12 @@ final class Pulsar2PgCommand implements Callable<Integer> {
         if (listen == null || listen.isBlank()) {
             return Optional.empty();
         }
-        Matcher m = HOST_PORT.matcher(listen.strip());
-        int port = m.matches() ? Integer.parseInt(m.group(2)) : -1;
-        if (port < 1 || port > 65535) {
-            throw usage("--listen: \"" + listen + "\" is not HOST:PORT with a port from 1 to 65535 (e.g. 0.0.0.0:10001 or [::1]:10001)");
+        try {
+            HostPort address = HostPort.parse("--listen", listen, "0.0.0.0");
+            return Optional.of(InetSocketAddress.createUnresolved(address.host(), address.port()));
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
         }
-        String host = m.group(1).isEmpty() ? "0.0.0.0" : m.group(1).replaceAll("^\\[|]$", "");
-        return Optional.of(InetSocketAddress.createUnresolved(host, port));
     }
 
     private PostgresUrl parseUrl(String option, String url) {
@@ -139,12 +135,6 @@ final class Pulsar2PgCommand implements Callable<Integer> {
         }
     }
 
-    private String required(String value, String option, String variable) {
-        if (value == null || value.isBlank()) {
-            throw usage("Missing required option: '" + option + "' (or " + variable + ")");
-        }
-        return value;
-    }
 
     private ParameterException usage(String message) {
         return new ParameterException(spec.commandLine(), message);

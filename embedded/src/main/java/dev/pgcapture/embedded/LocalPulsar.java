@@ -121,6 +121,9 @@ public final class LocalPulsar implements AutoCloseable {
         config.setManagedLedgerNumSchedulerThreads(1);
         config.setManagedLedgerCacheSizeMB(32);
         config.setTransactionCoordinatorEnabled(false);
+        // The gateway acknowledges single messages of a producer batch; without this the broker
+        // keeps only whole-batch acks, and a batch with one message requeued comes back whole.
+        config.setAcknowledgmentAtBatchIndexLevelEnabled(true);
         config.setBrokerShutdownTimeoutMs(5_000);
     }
 

@@ -48,7 +48,9 @@ public final class TestPulsar implements AutoCloseable {
                 return new TestPulsar(local.serviceUrl(), local.httpUrl(), local, dataDir);
             });
             case TESTCONTAINERS -> {
-                PulsarContainer container = new PulsarContainer(DockerImageName.parse(IMAGE));
+                // As the embedded broker: acknowledgements of single messages of a batch are kept.
+                PulsarContainer container = new PulsarContainer(DockerImageName.parse(IMAGE))
+                        .withEnv("PULSAR_PREFIX_acknowledgmentAtBatchIndexLevelEnabled", "true");
                 container.start();
                 log.info("Pulsar container started at {}", container.getPulsarBrokerUrl());
                 yield new TestPulsar(container.getPulsarBrokerUrl(), container.getHttpServiceUrl(), container, null);

@@ -10,17 +10,18 @@ import dev.pgcapture.proto.Commit;
 import dev.pgcapture.proto.Field;
 import dev.pgcapture.proto.Message;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Random;
 
 /** Change streams for tests: transactions of Begin, Changes, Commit with their checkpoints. */
-final class Streams {
+public final class Streams {
 
     private Streams() {
     }
 
     /** A transaction committed at {@code commitLsn} with {@code changes} inserts of {@code valueBytes} random bytes each. */
-    static List<SourceMessage> transaction(long commitLsn, int changes, int valueBytes) {
+    public static List<SourceMessage> transaction(long commitLsn, int changes, int valueBytes) {
         Lsn lsn = new Lsn(commitLsn);
         List<SourceMessage> messages = new ArrayList<>(changes + 2);
         messages.add(new SourceMessage(Checkpoint.of(lsn, 0),
@@ -34,7 +35,7 @@ final class Streams {
     }
 
     /** Consecutive transactions, each {@code changes} long, committed at LSN 0x1000, 0x2000, ... */
-    static List<SourceMessage> transactions(int count, int changes, int valueBytes) {
+    public static List<SourceMessage> transactions(int count, int changes, int valueBytes) {
         List<SourceMessage> messages = new ArrayList<>();
         for (int i = 1; i <= count; i++) {
             messages.addAll(transaction(0x1000L * i, changes, valueBytes));
@@ -43,7 +44,7 @@ final class Streams {
     }
 
     /** One insert with a value of {@code valueBytes} random (incompressible) bytes. */
-    static SourceMessage change(Lsn lsn, int seq, int valueBytes) {
+    public static SourceMessage change(Lsn lsn, int seq, int valueBytes) {
         byte[] value = new byte[valueBytes];
         new Random(lsn.value() * 31 + seq).nextBytes(value);
         return new SourceMessage(Checkpoint.of(lsn, seq), Message.newBuilder()
@@ -54,7 +55,7 @@ final class Streams {
     }
 
     /** The messages with their checkpoint's data cleared, to compare with what was applied. */
-    static List<SourceMessage> withoutData(List<SourceMessage> messages) {
+    public static List<SourceMessage> withoutData(Collection<SourceMessage> messages) {
         return messages.stream()
                 .map(m -> new SourceMessage(m.checkpoint().withData(ByteString.EMPTY), m.message()))
                 .toList();

@@ -1,0 +1,143 @@
+package dev.pgcapture.cli;
+
+import dev.pgcapture.core.SourceResolver;
+import dev.pgcapture.core.grpc.GrpcServer;
+import dev.pgcapture.gateway.GatewayService;
+import dev.pgcapture.gateway.GatewaySettings;
+import dev.pgcapture.gateway.dump.AgentDumper;
+import dev.pgcapture.gateway.pulsar.PulsarSourceSettings;
+import dev.pgcapture.gateway.pulsar.PulsarSources;
+import dev.pgcapture.gateway.resolve.PulsarClients;
+import dev.pgcapture.gateway.resolve.Resolvers;
+import dev.pgcapture.gateway.resolve.SourceResolverProvider;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code pgcapture gateway}: serves {@code DBLogGateway} until SIGTERM or Ctrl-C. Each consumer
+ * URI is resolved by the configured resolver to a Pulsar subscription and a replica agent; dump
+ * chunks come from the controller, if one is given.
+ */
+@Command(name = "gateway", mixinStandardHelpOptions = true, showDefaultValues = true,
+        description = "Run the gateway: the DBLogGateway gRPC service. Each consumer's Capture stream gets its URI's changes "
+                + "from a Pulsar subscription and, with a controller, its dumps from the URI's replica agent, merged into one "
+                + "stream. Stops on SIGTERM or Ctrl-C.")
+final class GatewayCommand implements Callable<Integer> {
+
+    private static final Logger log = LoggerFactory.getLogger(GatewayCommand.class);
+    private static final Duration SHUTDOWN = Duration.ofSeconds(5);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Serve DBLogGateway on this address, e.g. 0.0.0.0:10000 (required).")
+    String listen;
+
+    @Option(names = "--controller", paramLabel = "HOST:PORT",
+            description = "The dump controller (pgcapture controller). Default: none, so consumers get changes but no dumps.")
+    String controller;
+
+    @Option(names = "--resolver-config", paramLabel = "FILE",
+            description = "The resolver's configuration. For the static resolver: JSON keyed by consumer URI with PulsarURL, "
+                    + "PulsarTopic, PulsarSubscription and optionally AgentURL (required by the static resolver).")
+    Path resolverConfig;
+
+    @Option(names = "--resolver", paramLabel = "NAME", defaultValue = Resolvers.STATIC,
+            description = "Which resolver maps URIs to sources: a SourceResolverProvider found on the class path.")
+    String resolver;
+
+    @Override
+    public Integer call() throws Exception {
+        HostPort address = OptionValues.parse(spec, "", () -> HostPort.parse("--listen", OptionValues.required(spec, listen, "--listen=HOST:PORT", "PGCAPTURE_LISTEN"), "0.0.0.0"));
+        Optional<HostPort> controllerAddress = controller == null || controller.isBlank() ? Optional.empty()
+                : Optional.of(OptionValues.parse(spec, "", () -> HostPort.parse("--controller", controller, "127.0.0.1")));
+        if (Resolvers.STATIC.equals(resolver)) {
+            OptionValues.required(spec, resolverConfig == null ? null : resolverConfig.toString(), "--resolver-config=FILE", "PGCAPTURE_RESOLVER_CONFIG");
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        Channels agents = new Channels();
+        Optional<ManagedChannel> controllerChannel = controllerAddress.map(a -> Channels.open(a.toString()));
+        SourceResolverProvider.Context context = new SourceResolverProvider.Context(
+                new PulsarSources(PulsarSourceSettings.defaults(), Clock.systemUTC()), PulsarClients::withDefaults,
+                url -> new AgentDumper(agents.get(url), AgentDumper.Settings.defaults()));
+        SourceResolver sources = OptionValues.parse(spec, "--resolver-config: ", () -> Resolvers.load(resolver, Optional.ofNullable(resolverConfig), context));
+        GatewayService service = new GatewayService(sources, controllerChannel.map(Channel.class::cast), GatewaySettings.defaults(), Clock.systemUTC());
+        GrpcServer server = GrpcServer.on(address.bindAddress(), service);
+        AutoCloseable resources = () -> {
+            if (sources instanceof AutoCloseable closeable) {
+                closeable.close();
+            }
+            controllerChannel.ifPresent(Channels::close);
+            agents.close();
+        };
+        try {
+            server.start();
+        } catch (IOException e) {
+            service.close();
+            resources.close();
+            err.println("gateway failed: cannot listen on " + address + ": " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        log.info("gateway listening on {}:{}, resolver {}{}, {}", address.host(), server.port(), resolver,
+                resolverConfig == null ? "" : " (" + resolverConfig + ")",
+                controllerAddress.map(a -> "dumps from the controller at " + a).orElse("no controller: no dumps"));
+        CountDownLatch stop = new CountDownLatch(1);
+        try (resources) {
+            return Foreground.run("gateway", () -> {
+                stop.await();
+                server.shutdown(SHUTDOWN); // ends every stream, then closes the service
+            }, stop::countDown, err);
+        }
+    }
+
+    /** One plaintext channel per agent address, opened on first use, all closed together. */
+    private static final class Channels implements AutoCloseable {
+
+        private final Map<String, ManagedChannel> open = new ConcurrentHashMap<>();
+
+        Channel get(String target) {
+            return open.computeIfAbsent(target, Channels::open);
+        }
+
+        static ManagedChannel open(String target) {
+            return NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(GrpcServer.DEFAULT_MAX_MESSAGE_BYTES).build();
+        }
+
+        static void close(ManagedChannel channel) {
+            channel.shutdownNow();
+            try {
+                channel.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        @Override
+        public void close() {
+            open.values().forEach(Channels::close);
+        }
+    }
+
+
+
+}

@@ -1,6 +1,7 @@
 package dev.pgcapture.gateway;
 
 import dev.pgcapture.core.Source;
+import dev.pgcapture.gateway.pulsar.PulsarSource;
 
 /** What a source holds in memory by its own account, for the sources that tell. */
 final class SourceBuffers {
@@ -8,8 +9,8 @@ final class SourceBuffers {
     private SourceBuffers() {
     }
 
-    /** The bytes {@code source} says it buffers; 0 for a source that does not tell. */
+    /** The bytes {@code source} says it buffers (a {@link PulsarSource}'s prefetched messages and ids); 0 for a source that does not tell. */
     static long bytes(Source source) {
-        return 0;
+        return source instanceof PulsarSource pulsar ? pulsar.bufferedBytes() : 0;
     }
 }

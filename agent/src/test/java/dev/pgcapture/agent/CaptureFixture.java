@@ -29,12 +29,12 @@ import java.util.concurrent.atomic.AtomicReference;
  * A running capture for one test: the database initialised, {@link Pg2Pulsar} on a thread,
  * and the topic read back transaction by transaction.
  */
-final class CaptureFixture implements AutoCloseable {
+public final class CaptureFixture implements AutoCloseable {
 
     static final Duration WAIT = Duration.ofSeconds(60);
 
     /** One transaction read back from the topic. */
-    record Transaction(SourceMessage begin, List<Change> changes, SourceMessage commit) {
+    public record Transaction(SourceMessage begin, List<Change> changes, SourceMessage commit) {
 
         long commitEnd() {
             return commit.message().getCommit().getEndLsn();
@@ -71,7 +71,7 @@ final class CaptureFixture implements AutoCloseable {
      * Runs {@code init} with default settings, except a slot named after the database (slots are
      * per server), and starts the agent.
      */
-    static CaptureFixture start(TestDatabase db, TestPulsar pulsar) throws Exception {
+    public static CaptureFixture start(TestDatabase db, TestPulsar pulsar) throws Exception {
         try (Connection c = db.connect()) {
             new CaptureSetup(CaptureSetup.Settings.defaults().withSlot(db.name())).init(c);
         }
@@ -113,7 +113,7 @@ final class CaptureFixture implements AutoCloseable {
         return failure.get();
     }
 
-    String topic() {
+    public String topic() {
         return topic;
     }
 
@@ -130,7 +130,7 @@ final class CaptureFixture implements AutoCloseable {
         return transactions;
     }
 
-    Transaction nextTransaction() throws Exception {
+    public Transaction nextTransaction() throws Exception {
         SourceMessage begin = next();
         if (!begin.message().hasBegin()) {
             fail("expected a Begin, got " + begin.message());

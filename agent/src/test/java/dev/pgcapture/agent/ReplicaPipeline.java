@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link Seeder#reseed}; and the {@link AgentService} on an in-process {@link GrpcServer} sharing
  * that registry.
  */
-final class ReplicaPipeline implements AutoCloseable {
+public final class ReplicaPipeline implements AutoCloseable {
 
     static final Duration WAIT = Duration.ofMinutes(2);
     static final DumpLimits LIMITS = new DumpLimits(8, Duration.ofSeconds(10), Duration.ofMinutes(1), Duration.ofMillis(20),
@@ -101,7 +101,7 @@ final class ReplicaPipeline implements AutoCloseable {
     }
 
     /** {@link #capture}, {@link #seed} and {@link #startApplier}. */
-    static ReplicaPipeline start(TestDatabase source, TestDatabase replica, TestPulsar pulsar) throws Exception {
+    public static ReplicaPipeline start(TestDatabase source, TestDatabase replica, TestPulsar pulsar) throws Exception {
         ReplicaPipeline pipeline = capture(source, replica, pulsar);
         try {
             pipeline.seed();
@@ -153,7 +153,7 @@ final class ReplicaPipeline implements AutoCloseable {
         beforeReseed.set(work);
     }
 
-    CaptureFixture capture() {
+    public CaptureFixture capture() {
         return capture;
     }
 
@@ -165,12 +165,12 @@ final class ReplicaPipeline implements AutoCloseable {
         return service;
     }
 
-    AgentGrpc.AgentStub agent() {
+    public AgentGrpc.AgentStub agent() {
         return AgentGrpc.newStub(channel);
     }
 
     /** Fails the test with the applier's failure, if it has stopped on one. */
-    void checkApplier() {
+    public void checkApplier() {
         Throwable failed = failure.get();
         if (failed != null) {
             throw new AssertionError("pulsar2pg failed", failed);
@@ -181,7 +181,7 @@ final class ReplicaPipeline implements AutoCloseable {
      * Waits until the topic holds everything committed on the source so far, the replica has
      * applied it all and no table waits for a seed; returns the topic's last Commit checkpoint.
      */
-    Checkpoint awaitCaughtUp() throws Exception {
+    public Checkpoint awaitCaughtUp() throws Exception {
         capture.awaitConfirmedAtLeast(ReplicaFixture.insertLsn(source));
         Checkpoint last = lastCommit();
         await("the replica applying through " + last).atMost(WAIT).pollInterval(Duration.ofMillis(50)).until(() -> {
@@ -192,7 +192,7 @@ final class ReplicaPipeline implements AutoCloseable {
     }
 
     /** The last Commit the topic holds now. */
-    Checkpoint lastCommit() throws Exception {
+    public Checkpoint lastCommit() throws Exception {
         Optional<SourceMessage> message;
         while ((message = tail.nextAvailable(Duration.ofSeconds(30))).isPresent()) {
             if (message.get().message().hasCommit()) {

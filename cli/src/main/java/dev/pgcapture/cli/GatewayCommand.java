@@ -7,7 +7,7 @@ import dev.pgcapture.gateway.GatewaySettings;
 import dev.pgcapture.gateway.dump.AgentDumper;
 import dev.pgcapture.gateway.pulsar.PulsarSourceSettings;
 import dev.pgcapture.gateway.pulsar.PulsarSources;
-import dev.pgcapture.gateway.resolve.PulsarClients;
+import dev.pgcapture.gateway.pulsar.PulsarClients;
 import dev.pgcapture.gateway.resolve.Resolvers;
 import dev.pgcapture.gateway.resolve.SourceResolverProvider;
 import io.grpc.Channel;
@@ -29,7 +29,6 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**

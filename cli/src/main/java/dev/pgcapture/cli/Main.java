@@ -38,6 +38,7 @@ import picocli.CommandLine.Spec;
             SeedCommand.class,
             Pulsar2PgCommand.class,
             ControllerCommand.class,
+            GatewayCommand.class,
             ScheduleCommand.class,
             SchedulesCommand.class,
             CommandLine.HelpCommand.class,

@@ -21,6 +21,20 @@ import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
 import io.grpc.stub.MetadataUtils;
+import io.grpc.stub.StreamObserver;
+import com.google.protobuf.Struct;
+import com.google.protobuf.Value;
+import dev.pgcapture.proto.CaptureAck;
+import dev.pgcapture.proto.CaptureInit;
+import dev.pgcapture.proto.CaptureMessage;
+import dev.pgcapture.proto.CaptureRequest;
+import dev.pgcapture.proto.DBLogGatewayGrpc;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -36,9 +50,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The replica path as the README tells a user to run it, each command the packaged jar in its own
+ * The whole system as the README tells a user to run it, each command the packaged jar in its own
  * process: {@code init} and {@code seed}, then {@code pg2pulsar} and {@code pulsar2pg --listen}; the
- * replica follows the source, and the Agent service on the listen address dumps it.
+ * replica follows the source, and the Agent service on the listen address dumps it. Then
+ * {@code controller} and {@code gateway}: a consumer made from the generated stubs receives a
+ * live change through the gateway, and {@code schedule} dumps the table to it.
  */
 @ExtendWith({PostgresExtension.class, PulsarExtension.class})
 class ReplicaCommandsIT {
@@ -47,7 +63,7 @@ class ReplicaCommandsIT {
     private static final String ROWS = "SELECT id, name, mood::text FROM items ORDER BY id";
 
     @Test
-    void seedThenPg2pulsarAndPulsar2pg_replicaFollowsTheSource_andTheAgentServiceDumpsIt(
+    void readmePath_replicaFollowsTheSource_agentDumpsIt_andTheGatewayServesChangesAndAScheduledDump(
             TestPostgres postgres, TestDatabase source, TestPulsar pulsar) throws Exception {
         source.execute("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')",
                 "CREATE TABLE items (id int PRIMARY KEY, name text NOT NULL, mood mood)",
@@ -101,6 +117,8 @@ class ReplicaCommandsIT {
                 channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
             }
 
+            serveAndDump(processes, postgres, port, pulsar, topic, source, expected.size());
+
             applier.terminate();
             int status = applier.awaitExit(Duration.ofSeconds(60));
             assertTrue(status == 0 || status == JarProcess.TERMINATED, "pulsar2pg exit status after SIGTERM: " + status + "\n" + applier.stderr());
@@ -112,6 +130,107 @@ class ReplicaCommandsIT {
             await("slot " + slot + " inactive").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> slotInactive(source, slot));
             source.execute("SELECT pg_drop_replication_slot('" + slot + "')");
         }
+    }
+
+    /**
+     * Starts {@code controller} and {@code gateway} with a resolver file naming the replica's
+     * agent; an exact-mode consumer receives an insert, then every row of {@code items} in a dump
+     * that {@code schedule} requests and waits for.
+     */
+    private static void serveAndDump(List<JarProcess> processes, TestPostgres postgres, int agentPort, TestPulsar pulsar, String topic,
+            TestDatabase source, int rowsBefore) throws Exception {
+        Path resolver = Files.writeString(Files.createTempDirectory("pgcapture-resolver").resolve("resolver.json"), """
+                {"items": {"PulsarURL": "%s", "PulsarTopic": "%s", "PulsarSubscription": "items-consumer", "AgentURL": "127.0.0.1:%d"}}
+                """.formatted(pulsar.serviceUrl(), topic, agentPort));
+        int controllerPort = freePort();
+        int gatewayPort = freePort();
+        TestDatabase store = postgres.newDatabase();
+        processes.add(JarProcess.start("controller-" + System.nanoTime(), List.of("controller", "--listen", "127.0.0.1:" + controllerPort,
+                "--store-url", store.jdbcUrl(), "--resolver-config", resolver.toString())));
+        JarProcess gateway = JarProcess.start("gateway-" + System.nanoTime(), List.of("gateway", "--listen", "127.0.0.1:" + gatewayPort,
+                "--controller", "127.0.0.1:" + controllerPort, "--resolver-config", resolver.toString()));
+        processes.add(gateway);
+        await("the gateway listening").atMost(WAIT).until(() -> gateway.stderr().contains("gateway listening on") || !gateway.isAlive());
+        assertTrue(gateway.isAlive(), "the gateway runs:\n" + gateway.stderr());
+
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gatewayPort).usePlaintext().build();
+        BlockingQueue<CaptureMessage> received = new LinkedBlockingQueue<>();
+        AtomicReference<Throwable> ended = new AtomicReference<>();
+        try {
+            StreamObserver<CaptureRequest> requests = DBLogGatewayGrpc.newStub(channel).capture(new StreamObserver<>() {
+                @Override
+                public void onNext(CaptureMessage message) {
+                    received.add(message);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    ended.set(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    ended.set(new IllegalStateException("the gateway completed the stream"));
+                }
+            });
+            requests.onNext(CaptureRequest.newBuilder().setInit(CaptureInit.newBuilder().setUri("items").setParameters(Struct.newBuilder()
+                    .putFields("Mode", Value.newBuilder().setStringValue("exact").build())
+                    .putFields("TableRegex", Value.newBuilder().setStringValue("^items$").build()))).build());
+            source.execute("INSERT INTO items VALUES (5000, 'live', 'happy')");
+            // A new subscription starts at the beginning of the retained stream: every change since init comes first.
+            CaptureMessage live;
+            long previous = 0;
+            do {
+                live = take(received, ended);
+                assertTrue(live.getCheckpoint().getLsn() >= previous, "commit order: " + live.getCheckpoint());
+                previous = live.getCheckpoint().getLsn();
+                requests.onNext(ack(live));
+            } while (!(live.getChange().getOp() == Change.Operation.INSERT && live.getChange().getNew(0).getBinary()
+                    .asReadOnlyByteBuffer().getInt() == 5000));
+
+            JarProcess schedule = JarProcess.start("schedule-" + System.nanoTime(), List.of("schedule", "--controller",
+                    "127.0.0.1:" + controllerPort, "--uri", "items", "--table", "public.items", "--pages-per-chunk", "2"));
+            processes.add(schedule);
+            Set<Integer> dumped = new HashSet<>();
+            int rows = 0;
+            CaptureMessage message;
+            while ((message = received.poll()) != null || rows < rowsBefore + 1) {
+                if (message == null) {
+                    message = take(received, ended);
+                }
+                assertEquals(0, message.getCheckpoint().getLsn(), "only dump rows follow: " + message);
+                assertTrue(message.getSnapshotLsn() >= live.getCheckpoint().getLsn(), "the rows are as of the live insert or later");
+                dumped.add(message.getChange().getNew(0).getBinary().asReadOnlyByteBuffer().getInt());
+                rows++;
+                requests.onNext(ack(message));
+            }
+            assertEquals(rowsBefore + 1, rows, "every row of the table arrived once in the dump");
+            assertEquals(rowsBefore + 1, dumped.size(), "no row twice");
+            assertTrue(dumped.contains(5000), "the dump includes the live insert");
+            assertEquals(0, schedule.awaitExit(WAIT), "schedule waits until the dump is done:\n" + schedule.stdout() + schedule.stderr());
+            assertTrue(schedule.stdout().contains("done: URI items"), "schedule waited until done:\n" + schedule.stdout());
+            requests.onCompleted();
+        } finally {
+            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static CaptureMessage take(BlockingQueue<CaptureMessage> received, AtomicReference<Throwable> ended) throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (System.nanoTime() < deadline) {
+            CaptureMessage message = received.poll(100, TimeUnit.MILLISECONDS);
+            if (message != null) {
+                return message;
+            }
+            if (ended.get() != null) {
+                throw new AssertionError("the capture stream ended", ended.get());
+            }
+        }
+        throw new AssertionError("nothing arrived from the gateway within " + WAIT);
+    }
+
+    private static CaptureRequest ack(CaptureMessage message) {
+        return CaptureRequest.newBuilder().setAck(CaptureAck.newBuilder().setCheckpoint(message.getCheckpoint())).build();
     }
 
     /** Runs one command to completion; it must exit 0. */

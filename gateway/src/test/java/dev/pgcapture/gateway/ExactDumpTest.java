@@ -165,6 +165,23 @@ class ExactDumpTest {
     }
 
     @Test
+    void exact_rowRequeuedMaxAttemptsTimes_givesTheTableBackToTheController_andTheLiveStreamResumes() throws Exception {
+        Started started = startTable("MaxAttempts", 1);
+        List<CaptureMessage> first = started.client.next(5);
+        started.client.ack(first.get(0)).ack(first.get(1)).ack(first.get(2)).requeue(first.get(3), "poison row");
+
+        DumpInfoRequest answer = started.pull.nextRequest();
+        assertEquals("gave up on a row of public.items: poison row", answer.getRequeueReason());
+        CaptureMessage after = started.client.next();
+        assertEquals("r1:3", describe(after), "delivery rewinds to what follows the row given up");
+        assertTrue(after.getRedelivery());
+        started.client.ack(after);
+        assertEquals("c400/1", describe(started.client.next()), "the live stream resumes after the snapshot");
+        assertEquals(1, fixture.gateway.givenUp());
+        await().atMost(WAIT).until(() -> dumper.openSnapshots.get() == 0);
+    }
+
+    @Test
     void exact_controllerStreamFails_theTableIsAbandoned_andThePullReconnectsAfterBackoff() throws Exception {
         Started started = startTable();
         List<CaptureMessage> first = started.client.next(5);
@@ -216,8 +233,12 @@ class ExactDumpTest {
     }
 
     /** A client in exact mode that has acknowledged c100 and is paused for table items (snapshot 300, c400 held back). */
-    private Started startTable() throws Exception {
-        TestClient client = fixture.client().init("orders", "Mode", "exact");
+    private Started startTable(Object... parameters) throws Exception {
+        Object[] init = new Object[parameters.length + 2];
+        init[0] = "Mode";
+        init[1] = "exact";
+        System.arraycopy(parameters, 0, init, 2, parameters.length);
+        TestClient client = fixture.client().init("orders", init);
         client.ack(client.next());
         FakeController.Pull pull = fixture.controller.nextPull();
         DumpInfoRequest register = pull.nextRequest();

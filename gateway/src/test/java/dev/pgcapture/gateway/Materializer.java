@@ -24,6 +24,7 @@ final class Materializer {
     private final Map<Integer, Long> highest = new HashMap<>();
     private final List<String> regressions = Collections.synchronizedList(new ArrayList<>());
     private final Map<Long, Map<Integer, Integer>> dumpedBySnapshot = new ConcurrentHashMap<>();
+    private final Map<Long, long[]> dumpSpans = new ConcurrentHashMap<>();
     private volatile long changes;
     private volatile long dumpRows;
 
@@ -56,6 +57,8 @@ final class Materializer {
         if (dumped) {
             dumpRows++;
             dumpedBySnapshot.computeIfAbsent(message.getSnapshotLsn(), s -> new ConcurrentHashMap<>()).merge(id, 1, Integer::sum);
+            long now = System.nanoTime();
+            dumpSpans.computeIfAbsent(message.getSnapshotLsn(), s -> new long[] {now, now})[1] = now;
         } else {
             changes++;
         }
@@ -73,6 +76,12 @@ final class Materializer {
     /** For each snapshot LSN, how many times each row came in a dump read in it. */
     Map<Long, Map<Integer, Integer>> dumpedBySnapshot() {
         return dumpedBySnapshot;
+    }
+
+    /** How long the rows of the dump at {@code snapshotLsn} took to arrive, from the first to the last. */
+    java.time.Duration dumpSpan(long snapshotLsn) {
+        long[] span = dumpSpans.get(snapshotLsn);
+        return span == null ? java.time.Duration.ZERO : java.time.Duration.ofNanos(span[1] - span[0]);
     }
 
     long changes() {

@@ -12,9 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Updates random rows of {@code items (id, version, pad)} on the source until closed, each
- * update incrementing the row's version and changing the width of its padding, so that rows
- * leave their pages on the replica.
+ * Updates random rows of {@code items (id, version, pad)} on the source until closed (or for a
+ * number of transactions), each update incrementing the row's version and changing the width of
+ * its padding, so that rows leave their pages on the replica.
  */
 final class SourceUpdater implements AutoCloseable {
 
@@ -24,14 +24,19 @@ final class SourceUpdater implements AutoCloseable {
     private volatile boolean stopped;
 
     SourceUpdater(TestDatabase db, int rows, int rowsPerTransaction) {
-        thread = Thread.ofPlatform().name("source-updater").start(() -> run(db, rows, rowsPerTransaction));
+        this(db, rows, rowsPerTransaction, Long.MAX_VALUE);
     }
 
-    private void run(TestDatabase db, int rows, int rowsPerTransaction) {
+    /** Commits {@code transactions} transactions, then stops. */
+    SourceUpdater(TestDatabase db, int rows, int rowsPerTransaction, long transactions) {
+        thread = Thread.ofPlatform().name("source-updater").start(() -> run(db, rows, rowsPerTransaction, transactions));
+    }
+
+    private void run(TestDatabase db, int rows, int rowsPerTransaction, long transactions) {
         Random random = new Random(42);
         String update = "UPDATE items SET version = version + 1, pad = repeat('y', ?) WHERE id = ANY (?)";
         try (Connection c = db.connect(); PreparedStatement s = c.prepareStatement(update)) {
-            for (long n = 1; !stopped; n++) {
+            for (long n = 1; !stopped && n <= transactions; n++) {
                 Integer[] ids = random.ints(rowsPerTransaction, 1, rows + 1).boxed().toArray(Integer[]::new);
                 s.setInt(1, 40 + (int) (n % 40));
                 s.setArray(2, c.createArrayOf("int4", ids));
@@ -41,6 +46,11 @@ final class SourceUpdater implements AutoCloseable {
         } catch (Throwable t) {
             failure.set(t);
         }
+    }
+
+    /** Whether it has committed all its transactions (or failed). */
+    boolean done() {
+        return !thread.isAlive();
     }
 
     /** Transactions committed so far. */

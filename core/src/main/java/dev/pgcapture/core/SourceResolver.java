@@ -1,5 +1,7 @@
 package dev.pgcapture.core;
 
+import java.util.Optional;
+
 /**
  * Maps a consumer's URI to where its changes and dumps come from. The gateway asks it once per
  * {@code Capture} stream; implementations are found by configuration (a static JSON file) or
@@ -20,9 +22,10 @@ public interface SourceResolver {
     RequeueSource source(String uri, DeliveryMode mode) throws UnknownUriException, Exception;
 
     /**
-     * The dumper for {@code uri}, a new one per call: the caller owns and closes it.
+     * The dumper for {@code uri}, a new one per call: the caller owns and closes it; empty when
+     * the URI has changes but no dumps configured.
      *
-     * @throws UnknownUriException when no dumps are configured for {@code uri}
+     * @throws UnknownUriException when nothing is configured for {@code uri}
      */
-    SourceDumper dumper(String uri) throws UnknownUriException, Exception;
+    Optional<SourceDumper> dumper(String uri) throws UnknownUriException, Exception;
 }

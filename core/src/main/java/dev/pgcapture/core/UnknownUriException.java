@@ -6,12 +6,7 @@ public final class UnknownUriException extends Exception {
     private final String uri;
 
     public UnknownUriException(String uri) {
-        this(uri, "no source is configured for URI \"" + uri + "\"");
-    }
-
-    /** For a URI that is configured in part (changes but no dumps, say); {@code message} says what is missing. */
-    public UnknownUriException(String uri, String message) {
-        super(message);
+        super("no source is configured for URI \"" + uri + "\"");
         this.uri = uri;
     }
 

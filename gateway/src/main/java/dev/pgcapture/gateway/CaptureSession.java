@@ -206,13 +206,13 @@ final class CaptureSession implements Runnable {
         delivery = new Delivery(id, uri, parameters, source, settings, new DeliveryWindow(settings.windowMessages()), call, clock);
         if (controller.isPresent()) {
             try {
-                dumper = resolver.dumper(uri);
+                dumper = resolver.dumper(uri).orElse(null);
                 openDumper = dumper;
-                if (inbox.stopStatus() != null) {
+                if (dumper == null) {
+                    log.info("URI \"{}\" has no dumps configured; capture stream {} delivers changes only", uri, id);
+                } else if (inbox.stopStatus() != null) {
                     dumper.close();
                 }
-            } catch (UnknownUriException e) {
-                log.info("URI \"{}\" has no dumps configured; capture stream {} delivers changes only", uri, id);
             } catch (Exception e) {
                 throw new SessionEnd(Status.UNAVAILABLE.withDescription("cannot open the dumper of URI \"" + uri + "\": " + e.getMessage()));
             }

@@ -101,14 +101,25 @@ public final class GatewayService implements DBLogGatewayGrpc.AsyncService, Bind
     @Override
     public void describeTypes(DescribeTypesRequest request, StreamObserver<DescribeTypesResponse> responseObserver) {
         Thread.ofVirtual().name("describe-types").start(() -> {
-            try (SourceDumper dumper = resolver.dumper(request.getUri())) {
+            Optional<SourceDumper> found;
+            try {
+                found = resolver.dumper(request.getUri());
+            } catch (UnknownUriException e) {
+                responseObserver.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+                return;
+            } catch (Exception e) {
+                responseObserver.onError(Status.UNAVAILABLE.withDescription("cannot open the dumper of URI \"" + request.getUri()
+                        + "\": " + e.getMessage()).asRuntimeException());
+                return;
+            }
+            if (found.isEmpty()) {
+                responseObserver.onError(Status.FAILED_PRECONDITION.withDescription("URI \"" + request.getUri()
+                        + "\" has no replica configured (no dumps), so its types cannot be described").asRuntimeException());
+                return;
+            }
+            try (SourceDumper dumper = found.get()) {
                 responseObserver.onNext(dumper.describeTypes(request.getOidsList()));
                 responseObserver.onCompleted();
-            } catch (UnknownUriException e) {
-                // A URI configured without dumps is refused with a message of its own.
-                boolean unknown = e.getMessage().equals(new UnknownUriException(request.getUri()).getMessage());
-                responseObserver.onError((unknown ? Status.NOT_FOUND : Status.FAILED_PRECONDITION)
-                        .withDescription(e.getMessage()).asRuntimeException());
             } catch (IllegalStateException | UnsupportedOperationException e) {
                 responseObserver.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
             } catch (StatusException | StatusRuntimeException e) {

@@ -6,6 +6,7 @@ import dev.pgcapture.core.SourceDumper;
 import dev.pgcapture.core.SourceResolver;
 import dev.pgcapture.core.UnknownUriException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.List;
@@ -58,11 +59,14 @@ final class FakeResolver implements SourceResolver {
     }
 
     @Override
-    public SourceDumper dumper(String uri) throws UnknownUriException {
+    public Optional<SourceDumper> dumper(String uri) throws UnknownUriException {
         FakeDumper dumper = dumpers.get(uri);
         if (dumper == null) {
-            throw new UnknownUriException(uri);
+            if (!sources.containsKey(uri)) {
+                throw new UnknownUriException(uri);
+            }
+            return Optional.empty();
         }
-        return dumper.open();
+        return Optional.of(dumper.open());
     }
 }

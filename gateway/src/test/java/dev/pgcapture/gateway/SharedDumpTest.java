@@ -175,7 +175,7 @@ class SharedDumpTest {
     }
 
     @Test
-    void describeTypes_answersFromTheUrisDumper_andUnknownUrisAreNotFound() {
+    void describeTypes_answersFromTheUrisDumper_unknownUrisAreNotFound_andUrisWithoutDumpsFailedPrecondition() {
         DBLogGatewayGrpc.DBLogGatewayBlockingStub stub = DBLogGatewayGrpc.newBlockingStub(fixture.channel);
         DescribeTypesResponse response = stub.describeTypes(DescribeTypesRequest.newBuilder().setUri("orders").addOids(16385).build());
         assertEquals("t16385", response.getTypes(0).getName());
@@ -183,5 +183,11 @@ class SharedDumpTest {
         StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
                 () -> stub.describeTypes(DescribeTypesRequest.newBuilder().setUri("nowhere").addOids(1).build()));
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+
+        fixture.resolver.source("audit");
+        e = org.junit.jupiter.api.Assertions.assertThrows(StatusRuntimeException.class,
+                () -> stub.describeTypes(DescribeTypesRequest.newBuilder().setUri("audit").addOids(1).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        assertEquals("URI \"audit\" has no replica configured (no dumps), so its types cannot be described", e.getStatus().getDescription());
     }
 }

@@ -9,6 +9,7 @@ import dev.pgcapture.gateway.pulsar.PulsarClients;
 import dev.pgcapture.gateway.pulsar.PulsarSource;
 import dev.pgcapture.gateway.pulsar.PulsarSources;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import org.apache.pulsar.client.api.PulsarClientException;
 
@@ -16,7 +17,7 @@ import org.apache.pulsar.client.api.PulsarClientException;
  * The resolver of a fixed configuration ({@link ResolverConfig}, pgcapture's JSON file): a URI's
  * changes come from its {@code PulsarSubscription} on {@code PulsarTopic} at {@code PulsarURL},
  * its dumps from the Agent service at {@code AgentURL}. A URI without {@code AgentURL} has
- * changes but no dumps: {@link #dumper} refuses it with an {@link UnknownUriException} saying so.
+ * changes but no dumps: {@link #dumper} is empty for it.
  * URIs on the same {@code PulsarURL} share one Pulsar client. Thread-safe; closing it closes the
  * clients, and with them every source it opened.
  */
@@ -60,16 +61,14 @@ public final class StaticResolver implements SourceResolver, AutoCloseable {
     }
 
     /**
-     * A new dumper reading from the URI's Agent service.
+     * A new dumper reading from the URI's Agent service; empty when the URI has no
+     * {@code AgentURL} (its changes are served, dumps are not).
      *
-     * @throws UnknownUriException when the configuration has no such URI, or no {@code AgentURL} for it
+     * @throws UnknownUriException when the configuration has no such URI
      */
     @Override
-    public SourceDumper dumper(String uri) throws UnknownUriException {
-        ResolverConfig.Entry entry = entry(uri);
-        String agentUrl = entry.agentUrl().orElseThrow(() -> new UnknownUriException(uri, "URI \"" + uri
-                + "\" has no AgentURL in the resolver config: its changes are served, dumps are not"));
-        return agentDumpers.apply(agentUrl);
+    public Optional<SourceDumper> dumper(String uri) throws UnknownUriException {
+        return entry(uri).agentUrl().map(agentDumpers);
     }
 
     private ResolverConfig.Entry entry(String uri) throws UnknownUriException {

@@ -20,8 +20,8 @@ public final class FixedResolverProvider implements SourceResolverProvider {
         }
 
         @Override
-        public SourceDumper dumper(String uri) {
-            return context.agentDumpers().apply("agent-of-" + uri);
+        public Optional<SourceDumper> dumper(String uri) {
+            return Optional.of(context.agentDumpers().apply("agent-of-" + uri));
         }
     }
 

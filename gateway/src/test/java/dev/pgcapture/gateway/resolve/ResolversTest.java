@@ -34,7 +34,7 @@ class ResolversTest {
         SourceResolver resolver = Resolvers.load("fixed", Optional.of(file), context);
         FixedResolverProvider.Fixed fixed = assertInstanceOf(FixedResolverProvider.Fixed.class, resolver);
         assertEquals(Optional.of(file), fixed.config());
-        assertEquals(new FakeDumper("agent-of-orders"), resolver.dumper("orders"));
+        assertEquals(Optional.of(new FakeDumper("agent-of-orders")), resolver.dumper("orders"));
     }
 
     @Test

@@ -32,13 +32,12 @@ class StaticResolverTest {
 
     @Test
     void dumper_isMadeForTheUrisAgentUrl() throws Exception {
-        assertEquals(new FakeDumper("10.0.0.7:10001"), resolver.dumper("orders"));
+        assertEquals(Optional.of(new FakeDumper("10.0.0.7:10001")), resolver.dumper("orders"));
     }
 
     @Test
-    void dumper_ofAUriWithoutAgentUrl_saysItHasChangesButNoDumps() {
-        UnknownUriException e = assertThrows(UnknownUriException.class, () -> resolver.dumper("audit"));
-        assertEquals("URI \"audit\" has no AgentURL in the resolver config: its changes are served, dumps are not", e.getMessage());
+    void dumper_ofAUriWithoutAgentUrl_isEmpty_andOfAnUnknownUri_isUnknownUriException() throws Exception {
+        assertEquals(Optional.empty(), resolver.dumper("audit"));
         assertThrows(UnknownUriException.class, () -> resolver.dumper("payments"));
     }
 

@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class SnapshotLsnHeader implements ServerInterceptor {
 
-    static final String NAME = "pgcapture-snapshot-lsn";
-    static final Metadata.Key<String> KEY = Metadata.Key.of(NAME, Metadata.ASCII_STRING_MARSHALLER);
+    static final String NAME = dev.pgcapture.core.grpc.SnapshotLsnHeader.NAME;
+    static final Metadata.Key<String> KEY = dev.pgcapture.core.grpc.SnapshotLsnHeader.KEY;
 
     private static final Context.Key<AtomicReference<Lsn>> SLOT = Context.key(NAME);
 

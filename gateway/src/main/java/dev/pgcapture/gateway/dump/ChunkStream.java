@@ -6,6 +6,7 @@ import dev.pgcapture.core.TableName;
 import dev.pgcapture.proto.AgentDumpRequest;
 import dev.pgcapture.proto.Change;
 import dev.pgcapture.proto.DumpInfoResponse;
+import dev.pgcapture.core.grpc.SnapshotLsnHeader;
 import io.grpc.Metadata;
 
 /**
@@ -16,8 +17,8 @@ import io.grpc.Metadata;
  */
 final class ChunkStream implements SourceDumper.Dump {
 
-    static final String HEADER = "pgcapture-snapshot-lsn";
-    private static final Metadata.Key<String> KEY = Metadata.Key.of(HEADER, Metadata.ASCII_STRING_MARSHALLER);
+    static final String HEADER = SnapshotLsnHeader.NAME;
+    private static final Metadata.Key<String> KEY = SnapshotLsnHeader.KEY;
 
     private final AgentCall<AgentDumpRequest, Change> call;
     private final String what;

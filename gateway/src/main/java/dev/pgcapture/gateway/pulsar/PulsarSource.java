@@ -344,7 +344,8 @@ public final class PulsarSource implements RequeueSource {
      * yet committed or requeued (its id, not its payload).
      */
     public long bufferedBytes() {
-        long prefetched = consumer instanceof ConsumerBase<?> base ? base.getIncomingMessageSize() : 0;
+        // The client's own count can dip below zero (its accounting of released batches is approximate).
+        long prefetched = consumer instanceof ConsumerBase<?> base ? Math.max(0, base.getIncomingMessageSize()) : 0;
         FragmentFetch pending = fetch;
         return prefetched + (pending == null ? 0 : pending.heldBytes()) + unacked.size() * UNACKED_BYTES;
     }

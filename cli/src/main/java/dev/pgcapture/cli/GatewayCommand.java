@@ -1,6 +1,7 @@
 package dev.pgcapture.cli;
 
 import dev.pgcapture.core.SourceResolver;
+import dev.pgcapture.core.grpc.GrpcChannels;
 import dev.pgcapture.core.grpc.GrpcServer;
 import dev.pgcapture.gateway.GatewayService;
 import dev.pgcapture.gateway.GatewaySettings;
@@ -12,18 +13,14 @@ import dev.pgcapture.gateway.resolve.Resolvers;
 import dev.pgcapture.gateway.resolve.SourceResolverProvider;
 import io.grpc.Channel;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
@@ -73,8 +70,8 @@ final class GatewayCommand implements Callable<Integer> {
             OptionValues.required(spec, resolverConfig == null ? null : resolverConfig.toString(), "--resolver-config=FILE", "PGCAPTURE_RESOLVER_CONFIG");
         }
         PrintWriter err = spec.commandLine().getErr();
-        Channels agents = new Channels();
-        Optional<ManagedChannel> controllerChannel = controllerAddress.map(a -> Channels.open(a.toString()));
+        GrpcChannels agents = new GrpcChannels();
+        Optional<ManagedChannel> controllerChannel = controllerAddress.map(a -> GrpcChannels.open(a.toString()));
         SourceResolverProvider.Context context = new SourceResolverProvider.Context(
                 new PulsarSources(PulsarSourceSettings.defaults(), Clock.systemUTC()), PulsarClients::withDefaults,
                 url -> new AgentDumper(agents.get(url), AgentDumper.Settings.defaults()));
@@ -85,7 +82,7 @@ final class GatewayCommand implements Callable<Integer> {
             if (sources instanceof AutoCloseable closeable) {
                 closeable.close();
             }
-            controllerChannel.ifPresent(Channels::close);
+            controllerChannel.ifPresent(GrpcChannels::shutdown);
             agents.close();
         };
         try {
@@ -108,35 +105,4 @@ final class GatewayCommand implements Callable<Integer> {
             }, stop::countDown, err);
         }
     }
-
-    /** One plaintext channel per agent address, opened on first use, all closed together. */
-    private static final class Channels implements AutoCloseable {
-
-        private final Map<String, ManagedChannel> open = new ConcurrentHashMap<>();
-
-        Channel get(String target) {
-            return open.computeIfAbsent(target, Channels::open);
-        }
-
-        static ManagedChannel open(String target) {
-            return NettyChannelBuilder.forTarget(target).usePlaintext().maxInboundMessageSize(GrpcServer.DEFAULT_MAX_MESSAGE_BYTES).build();
-        }
-
-        static void close(ManagedChannel channel) {
-            channel.shutdownNow();
-            try {
-                channel.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-
-        @Override
-        public void close() {
-            open.values().forEach(Channels::close);
-        }
-    }
-
-
-
 }

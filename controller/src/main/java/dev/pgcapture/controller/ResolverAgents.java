@@ -1,20 +1,15 @@
 package dev.pgcapture.controller;
 
 import dev.pgcapture.core.ResolverConfig;
-import dev.pgcapture.core.grpc.GrpcServer;
-import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import java.util.HashMap;
-import java.util.Map;
+import dev.pgcapture.core.grpc.GrpcChannels;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 
 /** {@link AgentLookup#of}: the agents a resolver config names, over plaintext gRPC channels opened on first use. */
 final class ResolverAgents implements AgentLookup {
 
     private final ResolverConfig config;
     private final String origin;
-    private final Map<String, ManagedChannel> channels = new HashMap<>();
+    private final GrpcChannels channels = new GrpcChannels();
     private boolean closed;
 
     ResolverAgents(ResolverConfig config, String origin) {
@@ -35,27 +30,12 @@ final class ResolverAgents implements AgentLookup {
             return new NoAgent("the controller is shutting down");
         }
         String address = entry.get().agentUrl().get();
-        ManagedChannel channel = channels.computeIfAbsent(address, target -> ManagedChannelBuilder.forTarget(target)
-                .usePlaintext()
-                .maxInboundMessageSize(GrpcServer.DEFAULT_MAX_MESSAGE_BYTES)
-                .build());
-        return new Agent(address, channel);
+        return new Agent(address, channels.get(address));
     }
 
     @Override
     public synchronized void close() {
         closed = true;
-        for (ManagedChannel channel : channels.values()) {
-            channel.shutdownNow();
-        }
-        for (ManagedChannel channel : channels.values()) {
-            try {
-                channel.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        channels.clear();
+        channels.close();
     }
 }

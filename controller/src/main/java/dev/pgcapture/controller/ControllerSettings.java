@@ -1,5 +1,6 @@
 package dev.pgcapture.controller;
 
+import dev.pgcapture.core.Backoff;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -37,7 +38,7 @@ public record ControllerSettings(Backoff backoff, int defaultPagesPerChunk, Dura
 
     /** Backoff 1 s doubling up to 1 min, 1,000 pages per chunk, 60 s for an agent to answer, 10 s for the store's lock. */
     public static ControllerSettings defaults() {
-        return new ControllerSettings(Backoff.standard(), DEFAULT_PAGES_PER_CHUNK, Duration.ofSeconds(60), Duration.ofSeconds(10));
+        return new ControllerSettings(new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1)), DEFAULT_PAGES_PER_CHUNK, Duration.ofSeconds(60), Duration.ofSeconds(10));
     }
 
     public ControllerSettings withBackoff(Backoff newBackoff) {

@@ -1,5 +1,6 @@
 package dev.pgcapture.controller;
 
+import dev.pgcapture.core.Backoff;
 import dev.pgcapture.controller.ChunkState.State;
 import dev.pgcapture.controller.Client.Lease;
 import dev.pgcapture.controller.Client.Outstanding;

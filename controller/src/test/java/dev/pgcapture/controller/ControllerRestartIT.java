@@ -1,5 +1,6 @@
 package dev.pgcapture.controller;
 
+import dev.pgcapture.core.Backoff;
 import static dev.pgcapture.controller.ControllerServiceTest.pages;
 import static dev.pgcapture.controller.SchedulerTest.show;
 import static org.junit.jupiter.api.Assertions.assertEquals;

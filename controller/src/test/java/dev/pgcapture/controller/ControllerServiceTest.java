@@ -1,5 +1,6 @@
 package dev.pgcapture.controller;
 
+import dev.pgcapture.core.Backoff;
 import static dev.pgcapture.controller.SchedulerTest.show;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;

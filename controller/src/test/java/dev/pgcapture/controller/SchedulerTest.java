@@ -1,5 +1,6 @@
 package dev.pgcapture.controller;
 
+import dev.pgcapture.core.Backoff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;

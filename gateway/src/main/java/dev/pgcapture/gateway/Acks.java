@@ -1,5 +1,6 @@
 package dev.pgcapture.gateway;
 
+import dev.pgcapture.core.Backoff;
 import dev.pgcapture.core.DeliveryMode;
 import dev.pgcapture.proto.CaptureAck;
 import io.grpc.Status;
@@ -82,7 +83,7 @@ final class Acks {
             window.rewindAfter(entry);
             return;
         }
-        Duration wait = retryBackoff.after(attempts);
+        Duration wait = retryBackoff.delay(attempts);
         log.warn("capture stream {} of URI \"{}\": {} requeued (attempt {}), delivering it again in {}: {}", delivery.id,
                 delivery.uri, entry, attempts, wait, reason);
         window.rewind(entry, delivery.now().plus(wait));

@@ -1,5 +1,6 @@
 package dev.pgcapture.gateway;
 
+import dev.pgcapture.core.Backoff;
 import dev.pgcapture.core.Checkpoint;
 import dev.pgcapture.core.DeliveryMode;
 import dev.pgcapture.core.RequeueSource;
@@ -283,7 +284,7 @@ final class CaptureSession implements Runnable {
         puller.lost();
         dumps.pullLost();
         pullFailures++;
-        Duration wait = pullBackoff.after(pullFailures);
+        Duration wait = pullBackoff.delay(pullFailures);
         pullRetryAt = clock.instant().plus(wait);
         log.warn("capture stream {} of URI \"{}\": the controller stream ended ({} {}); reconnecting in {}", id, uri,
                 status.getCode(), status.getDescription(), wait);

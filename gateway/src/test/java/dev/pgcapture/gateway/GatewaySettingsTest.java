@@ -34,14 +34,4 @@ class GatewaySettingsTest {
                 () -> GatewaySettings.defaults().withSourcePoll(Duration.ZERO));
         assertEquals("sourcePoll must be positive, was PT0S", e.getMessage());
     }
-
-    @Test
-    void backoff_doublesFromMinUpToMax() {
-        Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(500));
-        assertEquals(Duration.ofMillis(100), backoff.after(1));
-        assertEquals(Duration.ofMillis(200), backoff.after(2));
-        assertEquals(Duration.ofMillis(400), backoff.after(3));
-        assertEquals(Duration.ofMillis(500), backoff.after(4));
-        assertEquals(Duration.ofMillis(500), backoff.after(1000));
-    }
 }

@@ -1,13 +1,13 @@
-package dev.pgcapture.controller;
+package dev.pgcapture.core;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How long a requeued chunk (or exact-mode table) waits before it is handed out again:
- * {@code initial} after the first requeue, doubling with each further one, never more than
- * {@code max}. A chunk that keeps failing thus costs little, and a transient failure (a replica
- * restarting) is retried soon.
+ * An exponential backoff: {@code initial} after the first failure, doubling with each further
+ * one, never more than {@code max}. Something that keeps failing thus costs little, and a
+ * transient failure (a replica or a controller restarting) is retried soon. Used for the
+ * controller's requeued chunks and the gateway's in-place retries and reconnections.
  */
 public record Backoff(Duration initial, Duration max) {
 
@@ -22,18 +22,13 @@ public record Backoff(Duration initial, Duration max) {
         }
     }
 
-    /** 1 s, doubling, at most 1 minute. */
-    public static Backoff standard() {
-        return new Backoff(Duration.ofSeconds(1), Duration.ofMinutes(1));
-    }
-
-    /** The wait after the {@code retries}-th requeue (1 for the first). */
-    public Duration delay(int retries) {
-        if (retries <= 0) {
+    /** The wait after {@code failures} failures in a row (1 for the first); zero for none. */
+    public Duration delay(int failures) {
+        if (failures <= 0) {
             return Duration.ZERO;
         }
         Duration delay = initial;
-        for (int i = 1; i < retries && delay.compareTo(max) < 0; i++) {
+        for (int i = 1; i < failures && delay.compareTo(max) < 0; i++) {
             delay = delay.multipliedBy(2);
         }
         return delay.compareTo(max) < 0 ? delay : max;

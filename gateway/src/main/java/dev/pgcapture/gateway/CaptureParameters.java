@@ -22,8 +22,8 @@ import java.util.regex.PatternSyntaxException;
  */
 record CaptureParameters(DeliveryMode mode, Optional<Pattern> tableRegex, OptionalInt maxAttempts) {
 
-    static final String TABLE_REGEX = "TableRegex";
-    static final String MAX_ATTEMPTS = "MaxAttempts";
+    static final String TABLE_REGEX = dev.pgcapture.core.CaptureParameters.TABLE_REGEX;
+    static final String MAX_ATTEMPTS = dev.pgcapture.core.CaptureParameters.MAX_ATTEMPTS;
 
     /**
      * Reads the parameters of an init request.

@@ -224,6 +224,7 @@ class ProtocolCompatibilityTest {
         assertEquals(101, DumpInfoRequest.getDescriptor().findFieldByName("rows").getNumber());
         assertEquals(100, DumpInfoResponse.getDescriptor().findFieldByName("last_of_table").getNumber());
         assertEquals(101, CaptureMessage.getDescriptor().findFieldByName("redelivery").getNumber());
+        assertEquals(102, CaptureMessage.getDescriptor().findFieldByName("commit_time").getNumber());
     }
 
     @Test

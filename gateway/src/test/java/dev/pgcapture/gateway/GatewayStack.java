@@ -29,19 +29,23 @@ import java.util.concurrent.TimeUnit;
  * (a Pulsar subscription on a capture topic, dumps from an agent reached in process), and, when
  * dumps are wanted, a real {@link ControllerService} on a store database; both served in process.
  */
-final class GatewayStack implements AutoCloseable {
+public final class GatewayStack implements AutoCloseable {
 
-    static final String URI = "items-consumer";
+    /** The consumer URI the stack resolves. */
+    public static final String URI = "items-consumer";
 
-    final GatewayService gateway;
-    final ManagedChannel channel;
+    /** The gateway. */
+    public final GatewayService gateway;
+    /** A channel to the gateway. */
+    public final ManagedChannel channel;
     private final GrpcServer server;
     private final StaticResolver resolver;
     private final ControllerService controller;
     private final GrpcServer controllerServer;
     private final ManagedChannel controllerChannel;
 
-    private GatewayStack(TestPulsar pulsar, String topic, Optional<Channel> agent, Optional<TestDatabase> store) throws Exception {
+    private GatewayStack(TestPulsar pulsar, String topic, Optional<Channel> agent, Optional<TestDatabase> store, String name)
+            throws Exception {
         ResolverConfig config = ResolverConfig.of(Map.of(URI, new ResolverConfig.Entry(pulsar.serviceUrl(), topic, URI + "-subscription",
                 agent.map(a -> "in-process:1"))));
         resolver = new StaticResolver(config, new PulsarSources(PulsarSourceSettings.defaults(), Clock.systemUTC()),
@@ -60,22 +64,30 @@ final class GatewayStack implements AutoCloseable {
             controllerChannel = null;
         }
         gateway = new GatewayService(resolver, Optional.ofNullable(controllerChannel), GatewaySettings.defaults(), Clock.systemUTC());
-        String name = InProcessServerBuilder.generateName();
         server = new GrpcServer(InProcessServerBuilder.forName(name), gateway).start();
         channel = InProcessChannelBuilder.forName(name).maxInboundMessageSize(GrpcServer.DEFAULT_MAX_MESSAGE_BYTES).build();
     }
 
     /** Changes only: no agent, no controller. */
-    static GatewayStack changes(TestPulsar pulsar, String topic) throws Exception {
-        return new GatewayStack(pulsar, topic, Optional.empty(), Optional.empty());
+    public static GatewayStack changes(TestPulsar pulsar, String topic) throws Exception {
+        return changes(pulsar, topic, InProcessServerBuilder.generateName());
+    }
+
+    /**
+     * Changes only, served in process under {@code name}: a stack started again under the same
+     * name is what a client reconnecting to a restarted gateway finds.
+     */
+    public static GatewayStack changes(TestPulsar pulsar, String topic, String name) throws Exception {
+        return new GatewayStack(pulsar, topic, Optional.empty(), Optional.empty(), name);
     }
 
     /** Changes and dumps from {@code agent}, scheduled by a controller on {@code store}. */
-    static GatewayStack withDumps(TestPulsar pulsar, String topic, Channel agent, TestDatabase store) throws Exception {
-        return new GatewayStack(pulsar, topic, Optional.of(agent), Optional.of(store));
+    public static GatewayStack withDumps(TestPulsar pulsar, String topic, Channel agent, TestDatabase store) throws Exception {
+        return new GatewayStack(pulsar, topic, Optional.of(agent), Optional.of(store), InProcessServerBuilder.generateName());
     }
 
-    DBLogControllerGrpc.DBLogControllerBlockingStub controller() {
+    /** A client of the controller (stacks with dumps only). */
+    public DBLogControllerGrpc.DBLogControllerBlockingStub controller() {
         return DBLogControllerGrpc.newBlockingStub(controllerChannel).withDeadlineAfter(60, TimeUnit.SECONDS);
     }
 

@@ -41,6 +41,7 @@ import picocli.CommandLine.Spec;
             GatewayCommand.class,
             ScheduleCommand.class,
             SchedulesCommand.class,
+            TailCommand.class,
             CommandLine.HelpCommand.class,
         })
 public final class Main implements Runnable {

@@ -114,6 +114,17 @@ public final class Change<T> {
         return truncate;
     }
 
+    /**
+     * The change as one line of JSON: {@code op}, {@code schema}, {@code table},
+     * {@code checkpoint} ({@code lsn} as {@code 0/16B3748}, {@code seq}), {@code commit_time}
+     * (ISO-8601) when known, {@code snapshot_lsn} for a dump row, {@code new} and {@code old} as
+     * {@link Row#toJson()} writes them, and for a {@code TRUNCATE} its {@code tables},
+     * {@code cascade} and {@code restart_identity}. What {@code pgcapture tail} prints.
+     */
+    public String toJson() {
+        return ChangeJson.line(this);
+    }
+
     @Override
     public String toString() {
         return operation + " " + table + " at " + checkpoint + (newValues != null ? " new " + newValues.toJson() : "")

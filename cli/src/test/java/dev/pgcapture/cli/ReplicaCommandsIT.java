@@ -140,7 +140,8 @@ class ReplicaCommandsIT {
     private static void serveAndDump(List<JarProcess> processes, TestPostgres postgres, int agentPort, TestPulsar pulsar, String topic,
             TestDatabase source, int rowsBefore) throws Exception {
         Path resolver = Files.writeString(Files.createTempDirectory("pgcapture-resolver").resolve("resolver.json"), """
-                {"items": {"PulsarURL": "%s", "PulsarTopic": "%s", "PulsarSubscription": "items-consumer", "AgentURL": "127.0.0.1:%d"}}
+                {"items": {"PulsarURL": "%s", "PulsarTopic": "%s", "PulsarSubscription": "items-consumer", "AgentURL": "127.0.0.1:%d"},
+                 "tail": {"PulsarURL": "%1$s", "PulsarTopic": "%2$s", "PulsarSubscription": "tail-consumer"}}
                 """.formatted(pulsar.serviceUrl(), topic, agentPort));
         int controllerPort = freePort();
         int gatewayPort = freePort();
@@ -213,6 +214,57 @@ class ReplicaCommandsIT {
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
+        tail(processes, gatewayPort);
+    }
+
+    /**
+     * {@code pgcapture tail} on a URI of its own: {@code --max 3} prints the topic's first three
+     * changes as JSON and exits 0; a second tail stopped with SIGTERM exits cleanly having
+     * acknowledged what it printed, so a third one goes on exactly after it.
+     */
+    private static void tail(List<JarProcess> processes, int gatewayPort) throws Exception {
+        List<String> common = List.of("tail", "--gateway", "127.0.0.1:" + gatewayPort, "--uri", "tail", "--mode", "exact",
+                "--table-regex", "^items$");
+        JarProcess first = run(processes, "tail-max", concat(common, "--max", "3"));
+        List<String> lines = first.stdout().lines().toList();
+        assertEquals(3, lines.size(), "three JSON lines:\n" + first.stdout());
+        // The topic starts with the inserts of 1001.. (the rows before init were seeded, not captured).
+        assertTrue(lines.get(0).startsWith("{\"op\":\"insert\",\"schema\":\"public\",\"table\":\"items\",\"checkpoint\":{\"lsn\":\""),
+                lines.get(0));
+        assertTrue(lines.get(0).contains("\"new\":{\"id\":1001,\"name\":\"item 1001\",\"mood\":\"ok\"}"), lines.get(0));
+        assertTrue(lines.get(2).contains("\"id\":1003,"), lines.get(2));
+        assertTrue(lines.get(0).contains("\"commit_time\":\""), lines.get(0));
+
+        JarProcess second = JarProcess.start("tail-term-" + System.nanoTime(), common);
+        processes.add(second);
+        await("the second tail printing").atMost(WAIT).until(() -> second.stdout().lines().count() >= 5 || !second.isAlive());
+        second.terminate();
+        int status = second.awaitExit(Duration.ofSeconds(30));
+        assertTrue(status == 0 || status == JarProcess.TERMINATED, "tail exit status after SIGTERM: " + status + "\n" + second.stderr());
+        assertTrue(!second.stderr().contains("Exception"), "a clean stop:\n" + second.stderr());
+        List<String> printed = second.stdout().lines().toList();
+        assertTrue(printed.get(0).contains("\"id\":1004,"), "the second tail goes on after the first:\n" + printed.get(0));
+
+        JarProcess third = run(processes, "tail-next", concat(common, "--max", "1"));
+        String next = third.stdout().lines().findFirst().orElseThrow();
+        String lastPrinted = printed.get(printed.size() - 1);
+        assertTrue(checkpointOf(next).isAfter(checkpointOf(lastPrinted)),
+                "what the stopped tail printed was acknowledged, so the third goes on after it: " + lastPrinted + " then " + next);
+        System.out.printf("tail: 3 lines with --max, %d before SIGTERM, then the next one%n", printed.size());
+    }
+
+    private static List<String> concat(List<String> args, String... more) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    /** The checkpoint of a line of {@code tail}: {@code "checkpoint":{"lsn":"0/16B3748","seq":2}}. */
+    private static dev.pgcapture.core.Checkpoint checkpointOf(String line) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"checkpoint\":\\{\"lsn\":\"([0-9A-F/]+)\",\"seq\":(\\d+)\\}")
+                .matcher(line);
+        assertTrue(m.find(), "a checkpoint in " + line);
+        return dev.pgcapture.core.Checkpoint.of(Lsn.parse(m.group(1)), Integer.parseInt(m.group(2)));
     }
 
     private static CaptureMessage take(BlockingQueue<CaptureMessage> received, AtomicReference<Throwable> ended) throws InterruptedException {

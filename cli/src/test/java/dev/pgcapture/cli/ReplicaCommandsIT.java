@@ -141,7 +141,7 @@ class ReplicaCommandsIT {
             TestDatabase source, int rowsBefore) throws Exception {
         Path resolver = Files.writeString(Files.createTempDirectory("pgcapture-resolver").resolve("resolver.json"), """
                 {"items": {"PulsarURL": "%s", "PulsarTopic": "%s", "PulsarSubscription": "items-consumer", "AgentURL": "127.0.0.1:%d"},
-                 "tail": {"PulsarURL": "%1$s", "PulsarTopic": "%2$s", "PulsarSubscription": "tail-consumer"}}
+                 "tail": {"PulsarURL": "%1$s", "PulsarTopic": "%2$s", "PulsarSubscription": "tail-consumer", "AgentURL": "127.0.0.1:%3$d"}}
                 """.formatted(pulsar.serviceUrl(), topic, agentPort));
         int controllerPort = freePort();
         int gatewayPort = freePort();

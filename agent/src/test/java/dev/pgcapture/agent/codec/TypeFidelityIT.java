@@ -52,7 +52,7 @@ class TypeFidelityIT {
     private static final Duration WAIT = Duration.ofSeconds(60);
     /** SQL NULL on both sides; no value's text looks like it. */
     private static final String NULL = "<SQL NULL>";
-    private static final String SESSION = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET IntervalStyle = 'postgres';"
+    static final String SESSION = "SET TimeZone = 'UTC'; SET DateStyle = 'ISO'; SET IntervalStyle = 'postgres';"
             + " SET extra_float_digits = 1; SET lc_monetary = 'C'";
 
     /** One column value that did not survive the trip. */

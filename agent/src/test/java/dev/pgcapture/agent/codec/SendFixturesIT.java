@@ -37,7 +37,7 @@ class SendFixturesIT {
         List<String> mismatches = new ArrayList<>();
         String version;
         try (Connection c = db.connect(); Statement s = c.createStatement()) {
-            s.execute(TypeFidelityIT.SESSION);
+            s.execute(FidelityMatrix.SESSION);
             version = row(s, "SHOW server_version")[0];
             Map<Integer, Integer> fixtureOids = fixtureOidsOfLiveUserTypes(s);
             for (SendFixture fixture : fixtures) {

@@ -45,7 +45,8 @@ class SendFixturesIT {
                 String live;
                 int liveOid;
                 try {
-                    String[] type = row(s, "SELECT t.oid::bigint, t.typsend::regproc::text FROM pg_type t WHERE t.oid = pg_typeof(" + sql + ")");
+                    String[] type = row(s, "SELECT t.oid::bigint, t.typsend::regproc::text FROM pg_type t"
+                            + " WHERE t.oid = pg_typeof(" + sql + ")");
                     liveOid = (int) Long.parseLong(type[0]);
                     live = row(s, "SELECT encode(pg_catalog." + type[1] + "(" + sql + "), 'hex')")[0];
                 } catch (SQLException e) {

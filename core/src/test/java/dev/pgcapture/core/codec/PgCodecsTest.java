@@ -36,6 +36,15 @@ class PgCodecsTest {
     }
 
     @Test
+    void decode_textFieldOfATypeNeitherBuiltInNorDescribed_stillPrintsItsText() {
+        Field field = Field.newBuilder().setName("acl").setOid(1033).setText("pg_monitor=r*/pg_read_all_data").build();
+        Object value = CODECS.decode(field);
+        assertFalse(CODECS.knows(1033));
+        assertEquals(new PgUndecoded.Text(1033, "pg_monitor=r*/pg_read_all_data"), value);
+        assertEquals("pg_monitor=r*/pg_read_all_data", CODECS.toText(1033, value));
+    }
+
+    @Test
     void decode_fieldWithoutValue_isSqlNull() {
         assertNull(CODECS.decode(Field.newBuilder().setName("n").setOid(23).build()));
     }

@@ -42,7 +42,7 @@ final class Converters {
     static final Converter IDENTITY = (value, oid, codecs) -> value;
 
     /** The converters of the types that need no type arguments, boxed and primitive alike. */
-    private static final Map<Class<?>, Converter> SCALARS = scalars();
+    private static final Map<Class<?>, Scalar> SCALARS = scalars();
 
     /** The types the codecs decode to, bound as they come. */
     private static final Set<Class<?>> AS_DECODED = Set.of(UUID.class, LocalDate.class, LocalTime.class, OffsetTime.class,
@@ -53,6 +53,12 @@ final class Converters {
             + "Object its value as decoded)";
 
     private Converters() {
+    }
+
+    /** The converter to one of the types a scalar binds to, which its messages name. */
+    @FunctionalInterface
+    private interface Scalar {
+        Converter to(Class<?> target);
     }
 
     /**
@@ -84,9 +90,9 @@ final class Converters {
     }
 
     private static Converter ofClass(Class<?> c, Scope scope) {
-        Converter scalar = SCALARS.get(c);
+        Scalar scalar = SCALARS.get(c);
         if (scalar != null) {
-            return scalar;
+            return scalar.to(c);
         }
         if (c == Object.class) {
             return IDENTITY;
@@ -196,26 +202,26 @@ final class Converters {
         };
     }
 
-    private static Map<Class<?>, Converter> scalars() {
-        Map<Class<?>, Converter> scalars = new HashMap<>();
-        Converter bool = (v, oid, codecs) -> v instanceof Boolean ? v : fail(v, oid, codecs, Boolean.class);
-        Converter int2 = (v, oid, codecs) -> v instanceof Short ? v : fail(v, oid, codecs, Short.class);
-        Converter int4 = (v, oid, codecs) -> switch (v) {
+    private static Map<Class<?>, Scalar> scalars() {
+        Map<Class<?>, Scalar> scalars = new HashMap<>();
+        Scalar bool = target -> (v, oid, codecs) -> v instanceof Boolean ? v : fail(v, oid, codecs, target);
+        Scalar int2 = target -> (v, oid, codecs) -> v instanceof Short ? v : fail(v, oid, codecs, target);
+        Scalar int4 = target -> (v, oid, codecs) -> switch (v) {
             case Integer i -> i;
             case Short s -> Integer.valueOf(s);
-            default -> fail(v, oid, codecs, Integer.class);
+            default -> fail(v, oid, codecs, target);
         };
-        Converter int8 = (v, oid, codecs) -> switch (v) {
+        Scalar int8 = target -> (v, oid, codecs) -> switch (v) {
             case Long l -> l;
             case Integer i -> Long.valueOf(i);
             case Short s -> Long.valueOf(s);
-            default -> fail(v, oid, codecs, Long.class);
+            default -> fail(v, oid, codecs, target);
         };
-        Converter float4 = (v, oid, codecs) -> v instanceof Float ? v : fail(v, oid, codecs, Float.class);
-        Converter float8 = (v, oid, codecs) -> switch (v) {
+        Scalar float4 = target -> (v, oid, codecs) -> v instanceof Float ? v : fail(v, oid, codecs, target);
+        Scalar float8 = target -> (v, oid, codecs) -> switch (v) {
             case Double d -> d;
             case Float f -> Double.valueOf(f);
-            default -> fail(v, oid, codecs, Double.class);
+            default -> fail(v, oid, codecs, target);
         };
         put(scalars, boolean.class, Boolean.class, bool);
         put(scalars, short.class, Short.class, int2);
@@ -223,27 +229,27 @@ final class Converters {
         put(scalars, long.class, Long.class, int8);
         put(scalars, float.class, Float.class, float4);
         put(scalars, double.class, Double.class, float8);
-        scalars.put(BigDecimal.class, (v, oid, codecs) -> switch (v) {
+        scalars.put(BigDecimal.class, target -> (v, oid, codecs) -> switch (v) {
             case PgNumeric.Finite finite -> finite.value();
             case BigDecimal money -> money;
             case PgNumeric.Special special -> throw new Mismatch("numeric " + special.text() + " does not fit java.math.BigDecimal",
                     "declare PgNumeric to receive NaN and the infinities");
-            default -> fail(v, oid, codecs, BigDecimal.class);
+            default -> fail(v, oid, codecs, target);
         });
-        scalars.put(PgNumeric.class, (v, oid, codecs) -> switch (v) {
+        scalars.put(PgNumeric.class, target -> (v, oid, codecs) -> switch (v) {
             case PgNumeric numeric -> numeric;
             case BigDecimal money -> PgNumeric.of(money);
-            default -> fail(v, oid, codecs, PgNumeric.class);
+            default -> fail(v, oid, codecs, target);
         });
-        scalars.put(String.class, (v, oid, codecs) -> v instanceof String s ? s : text(v, oid, codecs));
-        scalars.put(byte[].class, (v, oid, codecs) -> v instanceof byte[] bytes ? bytes.clone() : fail(v, oid, codecs, byte[].class));
-        scalars.put(Instant.class, (v, oid, codecs) -> v instanceof OffsetDateTime t ? instant(t) : fail(v, oid, codecs, Instant.class));
-        scalars.put(InetAddress.class, (v, oid, codecs) -> v instanceof PgInet inet ? inet.address()
-                : fail(v, oid, codecs, InetAddress.class));
+        scalars.put(String.class, target -> (v, oid, codecs) -> v instanceof String s ? s : text(v, oid, codecs));
+        scalars.put(byte[].class, target -> (v, oid, codecs) -> v instanceof byte[] bytes ? bytes.clone() : fail(v, oid, codecs, target));
+        scalars.put(Instant.class, target -> (v, oid, codecs) -> v instanceof OffsetDateTime t ? instant(t) : fail(v, oid, codecs, target));
+        scalars.put(InetAddress.class, target -> (v, oid, codecs) -> v instanceof PgInet inet ? inet.address()
+                : fail(v, oid, codecs, target));
         return Map.copyOf(scalars);
     }
 
-    private static void put(Map<Class<?>, Converter> scalars, Class<?> primitive, Class<?> boxed, Converter converter) {
+    private static void put(Map<Class<?>, Scalar> scalars, Class<?> primitive, Class<?> boxed, Scalar converter) {
         scalars.put(primitive, converter);
         scalars.put(boxed, converter);
     }

@@ -98,6 +98,11 @@ final class Sequences {
         private final Sequence nested;
         /** E's class for an {@code E[]}; null for a {@code List<E>}. */
         private final Class<?> component;
+        /** The element type of the last array type seen, to save a registry lookup per value (racy but immutable). */
+        private ElementType last;
+
+        private record ElementType(PgCodecs codecs, int oid, int elementOid) {
+        }
 
         Sequence(Type target, Converter element, Class<?> component) {
             this.target = target;
@@ -115,10 +120,10 @@ final class Sequences {
                 if (element == Converters.IDENTITY && component == null && array.dimensions().size() == 1) {
                     return array.elements();
                 }
-                return level(array, 0, 0, codecs.forOid(oid).elementOid(), oid, codecs);
+                return level(array, 0, 0, elementOid(oid, codecs), oid, codecs);
             }
             if (value instanceof List<?> multirange) {
-                int rangeOid = codecs.forOid(oid).elementOid();
+                int rangeOid = elementOid(oid, codecs);
                 Object out = make(multirange.size());
                 for (int i = 0; i < multirange.size(); i++) {
                     set(out, i, Sequences.convert(element, multirange.get(i), rangeOid, codecs, i));
@@ -136,10 +141,15 @@ final class Sequences {
             Object out = make(length);
             if (dimension == dimensions.size() - 1) {
                 List<?> elements = array.elements();
+                // A one-dimensional array whose elements need no conversion is a list already (unmodifiable).
+                boolean same = component == null && dimension == 0;
                 for (int i = 0; i < length; i++) {
-                    set(out, i, Sequences.convert(element, elements.get(offset + i), elementOid, codecs, offset + i));
+                    Object original = elements.get(offset + i);
+                    Object converted = Sequences.convert(element, original, elementOid, codecs, offset + i);
+                    same &= converted == original;
+                    set(out, i, converted);
                 }
-                return finish(out);
+                return same ? elements : finish(out);
             }
             if (nested == null) {
                 throw new Mismatch("a " + dimensions.size() + "-dimensional " + Converters.typeName(oid, codecs) + " does not bind to "
@@ -153,6 +163,15 @@ final class Sequences {
                 set(out, i, nested.level(array, dimension + 1, offset + i * stride, elementOid, oid, codecs));
             }
             return finish(out);
+        }
+
+        private int elementOid(int oid, PgCodecs codecs) {
+            ElementType type = last;
+            if (type == null || type.oid() != oid || type.codecs() != codecs) {
+                type = new ElementType(codecs, oid, codecs.forOid(oid).elementOid());
+                last = type;
+            }
+            return type.elementOid();
         }
 
         private Object make(int length) {

@@ -151,7 +151,7 @@ final class Converters {
         if (Collection.class.isAssignableFrom(c)) {
             return "an array binds to List<E> or E[]";
         }
-        if (c == java.util.Date.class || java.util.Date.class.isAssignableFrom(c) || c == java.util.Calendar.class) {
+        if (java.util.Date.class.isAssignableFrom(c) || java.util.Calendar.class.isAssignableFrom(c)) {
             return "use java.time: Instant or OffsetDateTime for timestamptz, LocalDateTime for timestamp, LocalDate for date";
         }
         for (Class<?> k = c; k != null && k != Object.class; k = k.getSuperclass()) {

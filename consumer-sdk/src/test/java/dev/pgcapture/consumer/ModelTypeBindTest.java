@@ -128,7 +128,7 @@ class ModelTypeBindTest {
                 + "$Grid.cells); declare one nested List (or array) per dimension");
     }
 
-    record StrictPair(@PgColumn("n") int n, @PgColumn("t") String t, @PgColumn("missing") PgValue<String> missing) {
+    record StrictPair(@PgColumn("n") int n, @PgColumn("t") PgValue<String> t, @PgColumn("missing") PgValue<String> missing) {
     }
 
     @PgTable(name = "pairs")
@@ -144,9 +144,9 @@ class ModelTypeBindTest {
     }
 
     @Test
-    void bind_compositeWithoutAnAttributeTheRecordNames_givesItAbsent() throws DecodeFailure {
+    void bind_compositeAttributes_takeTheStatesOfColumnsAndAMissingOneIsAbsent() throws DecodeFailure {
         Pairs pairs = ModelType.of(Pairs.class).bind(row(column("pair", Rows.PAIR, Rows.PAIR_1_OK)));
-        assertEquals(new StrictPair(1, "a \"q\" b", PgValue.absent()), pairs.pair());
+        assertEquals(new StrictPair(1, PgValue.of("a \"q\" b"), PgValue.absent()), pairs.pair());
     }
 
     @PgTable(name = "checked")

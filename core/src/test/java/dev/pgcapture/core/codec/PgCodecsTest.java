@@ -83,6 +83,20 @@ class PgCodecsTest {
     }
 
     @Test
+    void elementOid_namesWhatArraysRangesAndMultirangesAreMadeOf() {
+        assertEquals(23, CODECS.forOid(1007).elementOid(), "int4[]");
+        assertEquals(2249, CODECS.forOid(2287).elementOid(), "record[]");
+        assertEquals(4451, CODECS.forOid(6150).elementOid(), "int4multirange[]");
+        assertEquals(23, CODECS.forOid(3904).elementOid(), "int4range");
+        assertEquals(3904, CODECS.forOid(4451).elementOid(), "int4multirange");
+        assertEquals(0, CODECS.forOid(23).elementOid(), "int4");
+        assertEquals(0, CODECS.forOid(999_999).elementOid(), "a type that is not known");
+        PgCodecs described = CODECS.with(UserTypesTest.DESCRIPTIONS);
+        assertEquals(UserTypesTest.MOOD, described.forOid(UserTypesTest.MOODS).elementOid(), "a domain over mood[]");
+        assertEquals(UserTypesTest.POSINT, described.forOid(UserTypesTest.POSINT_ARRAY).elementOid(), "posint[]");
+    }
+
+    @Test
     void toText_valueOfAnotherJavaType_isRefusedNamingBoth() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CODECS.toText(23, "42"));
         assertEquals("int4 (OID 23) values are Integer, not java.lang.String", e.getMessage());

@@ -52,12 +52,12 @@ public final class GatewayStack implements AutoCloseable {
                 PulsarClients.withDefaults(), url -> new AgentDumper(agent.orElseThrow(), AgentDumper.Settings.defaults()));
         if (store.isPresent() && agent.isPresent()) {
             Channel agentChannel = agent.get();
-            AgentLookup lookup = uri -> new AgentLookup.Agent("in-process agent", agentChannel);
+            AgentLookup lookup = anyUri -> new AgentLookup.Agent("in-process agent", agentChannel);
             controller = ControllerService.open(PostgresUrl.parse(store.get().jdbcUrl()), lookup, Clock.systemUTC(),
                     ControllerSettings.defaults());
-            String name = InProcessServerBuilder.generateName();
-            controllerServer = new GrpcServer(InProcessServerBuilder.forName(name), controller).start();
-            controllerChannel = InProcessChannelBuilder.forName(name).build();
+            String controllerName = InProcessServerBuilder.generateName();
+            controllerServer = new GrpcServer(InProcessServerBuilder.forName(controllerName), controller).start();
+            controllerChannel = InProcessChannelBuilder.forName(controllerName).build();
         } else {
             controller = null;
             controllerServer = null;

@@ -89,7 +89,7 @@ public final class Consumer implements AutoCloseable {
         Backoff backoff = new Backoff(options.reconnectInitial(), options.reconnectMax());
         int failures = 0;
         while (!closed) {
-            Dispatcher.Outcome outcome = new Dispatcher(channel, options, handlers, types, events, counters).run();
+            Dispatcher.Outcome outcome = new Dispatcher(channel, options, handlers, types, events, counters, () -> closed).run();
             if (outcome.closing() || closed) {
                 return;
             }

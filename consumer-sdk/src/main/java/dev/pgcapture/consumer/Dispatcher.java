@@ -26,6 +26,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +83,7 @@ final class Dispatcher {
     private final Clock clock;
     private final boolean exact;
     private final Debouncer<Work> debouncer;
+    private final BooleanSupplier closing;
 
     private CaptureStream stream;
     private long seq;
@@ -89,8 +91,10 @@ final class Dispatcher {
     private int running;
     private boolean delivered;
 
+    /** @param closing whether the consumer is closing: then no further message is handed to a handler */
     Dispatcher(Channel channel, ConsumerOptions options, Handlers handlers, GatewayTypes types, BlockingQueue<Event> events,
-            Counters counters) {
+            Counters counters, BooleanSupplier closing) {
+        this.closing = closing;
         this.channel = channel;
         this.options = options;
         this.handlers = handlers;
@@ -108,6 +112,10 @@ final class Dispatcher {
         try {
             while (true) {
                 Event event = next();
+                if (closing.getAsBoolean() && !(event instanceof Finished)) {
+                    // Messages queued behind a close are not handled: unacknowledged, they come again.
+                    return closeGracefully();
+                }
                 if (event != null) {
                     switch (event) {
                         case Closing closing -> {

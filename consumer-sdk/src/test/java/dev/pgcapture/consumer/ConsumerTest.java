@@ -237,16 +237,28 @@ class ConsumerTest {
     }
 
     @Test
-    void closeFromAHandler_stillAcksTheChangeItHandled() throws Exception {
+    void closeFromAHandler_acksTheChangeItHandled_andHandsOnNothingQueuedBehindIt() throws Exception {
         AtomicReference<Consumer> self = new AtomicReference<>();
-        start(options().build(), Handlers.builder().otherTables(change -> self.get().close()).build());
+        AtomicInteger calls = new AtomicInteger();
+        java.util.concurrent.CountDownLatch allSent = new java.util.concurrent.CountDownLatch(1);
+        start(options().build(), Handlers.builder().otherTables(change -> {
+            calls.incrementAndGet();
+            allSent.await();
+            self.get().close();
+        }).build());
         self.set(consumer);
         FakeGateway.Call call = gateway.call(0);
-        call.send(insert("items", 1, int4("id", 1)));
-        assertEquals("", call.nextAck().getRequeueReason());
+        CaptureMessage first = insert("items", 1, int4("id", 1));
+        call.send(first);
+        call.send(insert("items", 2, int4("id", 2)));
+        call.send(insert("items", 3, int4("id", 3)));
+        allSent.countDown();
+        assertEquals(first.getCheckpoint(), call.nextAck().getCheckpoint());
         consuming.join(10_000);
         assertFalse(consuming.isAlive());
         await().atMost(Duration.ofSeconds(5)).until(() -> call.halfClosed);
+        assertEquals(1, calls.get(), "the changes queued behind the close stay unacknowledged, for the next consumer");
+        assertTrue(call.acks.isEmpty());
     }
 
     @Test

@@ -86,6 +86,33 @@ public final class SampleRow {
     }
 
     /**
+     * The table as a pgoutput Relation message ({@code 'R'}, OID, namespace, name, replica
+     * identity {@code 'd'}, the column count, then flags, name, type OID and modifier per
+     * column; {@code id} is the key).
+     */
+    public static byte[] pgoutputRelation() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.write('R');
+        out.writeBytes(PgBinary.int4((int) RELATION_OID));
+        writeCString(out, "public");
+        writeCString(out, "items");
+        out.write('d');
+        out.writeBytes(ByteBuffer.allocate(Short.BYTES).putShort((short) COLUMNS.size()).array());
+        for (Column column : COLUMNS) {
+            out.write(column.name().equals("id") ? 1 : 0);
+            writeCString(out, column.name());
+            out.writeBytes(PgBinary.int4(column.oid()));
+            out.writeBytes(PgBinary.int4(column.typeModifier()));
+        }
+        return out.toByteArray();
+    }
+
+    private static void writeCString(ByteArrayOutputStream out, String value) {
+        out.writeBytes(PgBinary.text(value));
+        out.write(0);
+    }
+
+    /**
      * The row as a pgoutput Insert message ({@code 'I'}, relation OID, {@code 'N'}, the column
      * count, then {@code 'b'}, length and bytes per column).
      */

@@ -45,8 +45,8 @@ final class TailCommand implements Callable<Integer> {
             description = "Only tables whose name (without schema) contains a match, e.g. '^orders$'.")
     String tableRegex;
 
-    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "shared",
-            description = "Delivery mode: shared (pgcapture's) or exact (one ordered consumer per URI).")
+    @Option(names = "--mode", paramLabel = "MODE", defaultValue = "exact",
+            description = "Delivery mode: exact (in commit order; one consumer of the URI at a time, a second waits as a standby) or shared (pgcapture's).")
     String mode;
 
     @Option(names = "--max", paramLabel = "N", defaultValue = "0",

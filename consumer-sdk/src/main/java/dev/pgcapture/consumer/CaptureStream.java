@@ -87,9 +87,8 @@ final class CaptureStream {
 
     static Struct parameters(ConsumerOptions options) {
         Struct.Builder parameters = Struct.newBuilder();
-        if (options.mode() == DeliveryMode.EXACT) {
-            parameters.putFields(DeliveryMode.PARAMETER, Value.newBuilder().setStringValue("exact").build());
-        }
+        parameters.putFields(DeliveryMode.PARAMETER, Value.newBuilder()
+                .setStringValue(options.mode() == DeliveryMode.EXACT ? "exact" : "shared").build());
         options.tableRegex().ifPresent(regex -> parameters.putFields(CaptureParameters.TABLE_REGEX,
                 Value.newBuilder().setStringValue(regex).build()));
         options.maxAttempts().ifPresent(attempts -> parameters.putFields(CaptureParameters.MAX_ATTEMPTS,

@@ -11,7 +11,7 @@ import java.util.regex.PatternSyntaxException;
 
 /**
  * How a {@link Consumer} reads its URI's stream. Only the URI is required:
- * {@code ConsumerOptions.builder("orders-search").mode(DeliveryMode.EXACT).build()}.
+ * {@code ConsumerOptions.builder("orders-search").build()}.
  *
  * <h2>What keeps the gateway's exact-mode guarantee</h2>
  * In {@link DeliveryMode#EXACT} mode the gateway delivers one consumer's changes in commit order
@@ -30,8 +30,8 @@ import java.util.regex.PatternSyntaxException;
  *       acknowledged only once handled, and the versions it replaced are acknowledged when it
  *       replaces them, so a requeue, a reconnect or a close brings the latest one again.
  * </ul>
- * In {@link DeliveryMode#SHARED} mode (the default, pgcapture's) order holds only until a
- * requeue, whatever the options.
+ * In {@link DeliveryMode#SHARED} mode (pgcapture's) order holds only until a requeue, whatever
+ * the options.
  */
 public final class ConsumerOptions {
 
@@ -136,7 +136,7 @@ public final class ConsumerOptions {
     public static final class Builder {
 
         private final String uri;
-        private DeliveryMode mode = DeliveryMode.SHARED;
+        private DeliveryMode mode = DeliveryMode.EXACT;
         private Optional<String> tableRegex = Optional.empty();
         private OptionalInt maxAttempts = OptionalInt.empty();
         private Duration debounce = Duration.ZERO;
@@ -156,7 +156,11 @@ public final class ConsumerOptions {
             this.uri = uri;
         }
 
-        /** The delivery mode: {@link DeliveryMode#SHARED} (the default) or {@link DeliveryMode#EXACT}. */
+        /**
+         * The delivery mode: {@link DeliveryMode#EXACT} (the default: one consumer of the URI at a
+         * time, in commit order, others wait as hot standbys) or {@link DeliveryMode#SHARED}
+         * (pgcapture's: consumers share the URI's changes, order holds until a requeue).
+         */
         public Builder mode(DeliveryMode mode) {
             this.mode = Objects.requireNonNull(mode, "mode");
             return this;

@@ -11,7 +11,10 @@ import java.lang.annotation.Target;
  * the column's name as in the catalog: {@code @PgColumn("created_at") Instant createdAt}.
  * Columns of the table without a member are ignored; a member whose column is absent from a
  * change (an old row that holds only the key) is left {@code null}, or
- * {@link PgValue#absent()} for a {@code PgValue} member.
+ * {@link PgValue#absent()} for a {@code PgValue} member, or the type's default ({@code 0},
+ * {@code false}) for a primitive member. A primitive member cannot take SQL NULL: that is a
+ * decode error naming the column, so declare a nullable column's member boxed or as
+ * {@code PgValue<T>}.
  *
  * <p>The Java types a column can bind to are listed in {@link PgValue}'s documentation.
  */
@@ -26,7 +29,8 @@ public @interface PgColumn {
     /**
      * Whether the column is part of the row's key. A model whose members declare a key can be
      * debounced ({@link ConsumerOptions.Builder#debounce}): updates of one key within the
-     * interval are collapsed into the latest.
+     * interval are collapsed into the latest. Key values compare by content ({@code bytea} and
+     * arrays too) and numerics by value ({@code 1.50} as {@code 1.5}).
      */
     boolean key() default false;
 }

@@ -11,6 +11,12 @@ import java.util.function.Function;
  * at all. Declare a model member as {@code PgValue<T>} where the difference matters; a plain
  * member gets {@code null} for everything but a value.
  *
+ * <p>A member of a primitive type ({@code boolean}, {@code short}, {@code int}, {@code long},
+ * {@code float}, {@code double}) has no {@code null}: SQL NULL (or an unchanged TOAST value) for
+ * it is a decode error naming the column, so declare the boxed type or {@code PgValue<T>} for a
+ * nullable column; an absent column gives it the type's default ({@code 0}, {@code false}), since
+ * the old row of an update or delete holds only the key and lacks every other column.
+ *
  * <p>An <em>unchanged TOAST</em> value is a large value (usually over 2 kB, stored out of line)
  * of a column an UPDATE did not change: PostgreSQL does not repeat it in the change, so the
  * consumer keeps the one it has. A column is <em>absent</em> from an old row that holds only the
@@ -23,34 +29,43 @@ import java.util.function.Function;
  *   <li>{@code bool}: {@code boolean}/{@code Boolean};
  *   <li>{@code int2}: {@code short}, {@code int}, {@code long} (and boxed); {@code int4}: {@code int},
  *       {@code long}; {@code int8}, {@code oid}: {@code long};
- *   <li>{@code float4}: {@code float}, {@code double}; {@code float8}: {@code double};
+ *   <li>{@code float4}: {@code float}, {@code double}; {@code float8}: {@code double} (numbers
+ *       widen, never narrow: an {@code int8} for an {@code int} member is a decode error);
  *   <li>{@code numeric}, {@code money}: {@code BigDecimal} (a NaN or infinite numeric is a decode
  *       error for it), or {@link dev.pgcapture.core.codec.PgNumeric}, which holds them;
  *   <li>{@code text}, {@code varchar}, {@code bpchar}, {@code name}, {@code "char"}, {@code json},
  *       {@code jsonb}, {@code xml}, enums: {@code String}; an enum also to a Java {@code enum}
  *       whose constant names are the labels;
- *   <li>{@code bytea}: {@code byte[]}; {@code uuid}: {@code UUID};
+ *   <li>{@code bytea}: {@code byte[]} (a copy); {@code uuid}: {@code UUID};
  *   <li>{@code date}: {@code LocalDate}; {@code time}: {@code LocalTime}; {@code timetz}:
  *       {@code OffsetTime}; {@code timestamp}: {@code LocalDateTime}; {@code timestamptz}:
  *       {@code OffsetDateTime} (at UTC) or {@code Instant}; {@code infinity} and
- *       {@code -infinity} are the Java type's {@code MAX} and {@code MIN};
+ *       {@code -infinity} are the Java type's {@code MAX} and {@code MIN} ({@code Instant.MAX}
+ *       and {@code Instant.MIN} too);
  *   <li>{@code interval}: {@link dev.pgcapture.core.codec.PgInterval}, a {@code Period} and
  *       {@code Duration} pair;
  *   <li>{@code inet}, {@code cidr}: {@link dev.pgcapture.core.codec.PgInet}, or
  *       {@code InetAddress} (the prefix is dropped);
  *   <li>geometric types: {@link dev.pgcapture.core.codec.PgGeometry} and its records;
- *   <li>arrays: {@code List<E>} or {@code E[]} (one dimension; elements bound as above, SQL NULL
- *       elements are {@code null}, so not primitive), nested {@code List}s for more dimensions,
- *       or {@link dev.pgcapture.core.codec.PgArray} to keep lower bounds;
- *   <li>ranges: {@link dev.pgcapture.core.codec.PgRange}; multiranges: {@code List<PgRange<E>>};
+ *   <li>arrays: {@code List<E>} or {@code E[]} (elements bound as above, {@code List<Long>} for
+ *       an {@code int4[]} say; SQL NULL elements are {@code null}, so {@code E} is not
+ *       primitive), one nested level per dimension for more ({@code List<List<Integer>>},
+ *       {@code Integer[][]}), or {@link dev.pgcapture.core.codec.PgArray PgArray&lt;E&gt;} to keep
+ *       the dimensions and lower bounds; the lists are unmodifiable;
+ *   <li>ranges: {@link dev.pgcapture.core.codec.PgRange PgRange&lt;E&gt;}, bounds bound as above
+ *       ({@code PgRange<Instant>} for a {@code tstzrange}); multiranges: {@code List<PgRange<E>>};
  *   <li>composite types: a record whose components are annotated {@link PgColumn} (by attribute
- *       name; no {@link PgTable} needed), or {@link dev.pgcapture.core.codec.PgComposite};
+ *       name; no {@link PgTable} needed; an attribute the type lacks is absent, a NULL attribute
+ *       SQL NULL, as for a column), or {@link dev.pgcapture.core.codec.PgComposite};
  *   <li>domains: as their base type;
  *   <li>any type: {@code String}, its PostgreSQL text form; {@code Object}, the value as
  *       {@link dev.pgcapture.core.codec.PgCodecs} decodes it.
  * </ul>
  * A value in text form (a type PostgreSQL cannot send in binary) binds to {@code String} and
- * {@code Object} only. Any other pairing is a decode error naming the table, column and type.
+ * {@code Object} only. A model whose member has a type no column binds to ({@code Map},
+ * {@code int[]}, a raw {@code List}, a class other than a record for a composite, ...) is refused
+ * when its handler is registered; at run time, any other pairing is a decode error naming the
+ * table, column and type, and the member with its Java type.
  *
  * @param <T> the Java type of the value
  */

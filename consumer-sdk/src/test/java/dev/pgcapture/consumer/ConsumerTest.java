@@ -68,7 +68,7 @@ class ConsumerTest {
     }
 
     private static ConsumerOptions.Builder options() {
-        return ConsumerOptions.builder("items").reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(50));
+        return ConsumerOptions.builder("items").mode(DeliveryMode.SHARED).reconnectBackoff(Duration.ofMillis(10), Duration.ofMillis(50));
     }
 
     @Test
@@ -315,7 +315,7 @@ class ConsumerTest {
                 .getMessage().contains("URI"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ConsumerOptions.builder("u").tableRegex("(["))
                 .getMessage().contains("(["));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConsumerOptions.builder("u").maxAttempts(3).build())
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConsumerOptions.builder("u").mode(DeliveryMode.SHARED).maxAttempts(3).build())
                 .getMessage().contains("exact"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ConsumerOptions.builder("u").debounce(Duration.ofSeconds(-1)))
                 .getMessage().contains("debounce"));

@@ -44,20 +44,20 @@ public final class GatewayStack implements AutoCloseable {
     private final GrpcServer controllerServer;
     private final ManagedChannel controllerChannel;
 
-    private GatewayStack(TestPulsar pulsar, String topic, Optional<Channel> agent, Optional<TestDatabase> store, String name)
-            throws Exception {
-        ResolverConfig config = ResolverConfig.of(Map.of(URI, new ResolverConfig.Entry(pulsar.serviceUrl(), topic, URI + "-subscription",
+    private GatewayStack(TestPulsar pulsar, String topic, Optional<Channel> agent, Optional<TestDatabase> store, String name,
+            String uri) throws Exception {
+        ResolverConfig config = ResolverConfig.of(Map.of(uri, new ResolverConfig.Entry(pulsar.serviceUrl(), topic, uri + "-subscription",
                 agent.map(a -> "in-process:1"))));
         resolver = new StaticResolver(config, new PulsarSources(PulsarSourceSettings.defaults(), Clock.systemUTC()),
                 PulsarClients.withDefaults(), url -> new AgentDumper(agent.orElseThrow(), AgentDumper.Settings.defaults()));
         if (store.isPresent() && agent.isPresent()) {
             Channel agentChannel = agent.get();
-            AgentLookup lookup = uri -> new AgentLookup.Agent("in-process agent", agentChannel);
+            AgentLookup lookup = anyUri -> new AgentLookup.Agent("in-process agent", agentChannel);
             controller = ControllerService.open(PostgresUrl.parse(store.get().jdbcUrl()), lookup, Clock.systemUTC(),
                     ControllerSettings.defaults());
-            String name = InProcessServerBuilder.generateName();
-            controllerServer = new GrpcServer(InProcessServerBuilder.forName(name), controller).start();
-            controllerChannel = InProcessChannelBuilder.forName(name).build();
+            String controllerName = InProcessServerBuilder.generateName();
+            controllerServer = new GrpcServer(InProcessServerBuilder.forName(controllerName), controller).start();
+            controllerChannel = InProcessChannelBuilder.forName(controllerName).build();
         } else {
             controller = null;
             controllerServer = null;
@@ -78,12 +78,17 @@ public final class GatewayStack implements AutoCloseable {
      * name is what a client reconnecting to a restarted gateway finds.
      */
     public static GatewayStack changes(TestPulsar pulsar, String topic, String name) throws Exception {
-        return new GatewayStack(pulsar, topic, Optional.empty(), Optional.empty(), name);
+        return new GatewayStack(pulsar, topic, Optional.empty(), Optional.empty(), name, URI);
+    }
+
+    /** Changes only, for consumer URI {@code uri} (subscription {@code <uri>-subscription}). */
+    public static GatewayStack changesFor(TestPulsar pulsar, String topic, String uri) throws Exception {
+        return new GatewayStack(pulsar, topic, Optional.empty(), Optional.empty(), InProcessServerBuilder.generateName(), uri);
     }
 
     /** Changes and dumps from {@code agent}, scheduled by a controller on {@code store}. */
     public static GatewayStack withDumps(TestPulsar pulsar, String topic, Channel agent, TestDatabase store) throws Exception {
-        return new GatewayStack(pulsar, topic, Optional.of(agent), Optional.of(store), InProcessServerBuilder.generateName());
+        return new GatewayStack(pulsar, topic, Optional.of(agent), Optional.of(store), InProcessServerBuilder.generateName(), URI);
     }
 
     /** A client of the controller (stacks with dumps only). */

@@ -48,13 +48,16 @@ SELECT to_regclass(?)::oid::bigint;
 -- snapshot. Whether a column of the table has a type whose binary COPY form embeds the OID of a
 -- type created after initdb (an array of, or a composite with a field of, an enum, domain,
 -- composite, range or extension type): those OIDs differ on the replica, whose binary input
--- would refuse them. Such tables are copied in text form.
+-- would refuse them; or a type without a binary send or receive function (aclitem, some
+-- extension types: pgoutput sends such a column as text, binary COPY cannot). Such tables are
+-- copied in text form.
 WITH part(oid) AS (
     SELECT p.oid FROM pgcapture.type_parts(ARRAY(SELECT a.atttypid FROM pg_attribute a WHERE a.attrelid = ? AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '')) p(oid)
 )
 SELECT EXISTS (
     SELECT FROM part p JOIN pg_type t ON t.oid = p.oid
-    WHERE (t.typelem >= 16384 AND t.typlen = -1)
+    WHERE t.typsend::oid = 0 OR t.typreceive::oid = 0
+       OR (t.typelem >= 16384 AND t.typlen = -1)
        OR (t.typtype = 'c' AND EXISTS (SELECT FROM pg_attribute a WHERE a.attrelid = t.typrelid
                                        AND a.attnum > 0 AND NOT a.attisdropped AND a.atttypid >= 16384)));
 

@@ -23,8 +23,8 @@ final class ArrayCodecs {
      * are decoded by the composite type the value names, found through {@code resolver}.
      */
     static Codec<PgArray<?>> of(int oid, String name, Codec<?> element, IntFunction<Codec<?>> resolver) {
-        return new Codec<>(oid, name, Codec.generic(PgArray.class), in -> read(in, element, resolver),
-                array -> text(array, element));
+        return new Codec<PgArray<?>>(oid, name, Codec.generic(PgArray.class), in -> read(in, element, resolver),
+                array -> text(array, element)).madeOf(element.oid());
     }
 
     private static PgArray<?> read(ByteBuffer in, Codec<?> element, IntFunction<Codec<?>> resolver) {

@@ -36,14 +36,21 @@ final class Codec<T> implements PgCodec<T> {
     private final Reader<T> reader;
     private final Function<? super T, String> writer;
     private final char delimiter;
+    private final int elementOid;
 
     Codec(int oid, String name, Class<T> type, Reader<T> reader, Function<? super T, String> writer, char delimiter) {
+        this(oid, name, type, reader, writer, delimiter, 0);
+    }
+
+    private Codec(int oid, String name, Class<T> type, Reader<T> reader, Function<? super T, String> writer, char delimiter,
+            int elementOid) {
         this.oid = oid;
         this.name = Objects.requireNonNull(name, "name");
         this.type = Objects.requireNonNull(type, "type");
         this.reader = Objects.requireNonNull(reader, "reader");
         this.writer = Objects.requireNonNull(writer, "writer");
         this.delimiter = delimiter;
+        this.elementOid = elementOid;
     }
 
     Codec(int oid, String name, Class<T> type, Reader<T> reader, Function<? super T, String> writer) {
@@ -63,7 +70,12 @@ final class Codec<T> implements PgCodec<T> {
 
     /** The same codec under another type: a domain decodes as its base type. */
     Codec<T> as(int newOid, String newName) {
-        return new Codec<>(newOid, newName, type, reader, writer, delimiter);
+        return new Codec<>(newOid, newName, type, reader, writer, delimiter, elementOid);
+    }
+
+    /** The same codec of a type made of values of type {@code oid} (see {@link #elementOid()}). */
+    Codec<T> madeOf(int oid) {
+        return new Codec<>(this.oid, name, type, reader, writer, delimiter, oid);
     }
 
     @SuppressWarnings("unchecked")
@@ -84,6 +96,11 @@ final class Codec<T> implements PgCodec<T> {
     @Override
     public Class<T> javaType() {
         return type;
+    }
+
+    @Override
+    public int elementOid() {
+        return elementOid;
     }
 
     /** The delimiter between elements of arrays of this type: ';' for {@code box}, else ','. */

@@ -22,6 +22,14 @@ public interface PgCodec<T> {
     /** The type's name for messages, e.g. {@code int4}, {@code int4[]} or {@code public.mood}. */
     String typeName();
 
+    /**
+     * The OID of the type this type's values are made of: an array's element type, a range's
+     * subtype, a multirange's range type (for a domain over one of these, the same as its base
+     * type's); 0 for every other type. The text form of an element of a decoded array is
+     * {@code codecs.toText(codec.elementOid(), element)}.
+     */
+    int elementOid();
+
     /** The class of the values {@link #decode} returns. */
     Class<T> javaType();
 

@@ -24,12 +24,13 @@ final class RangeCodecs {
 
     /** The codec of ranges of {@code subtype}. */
     static Codec<PgRange<?>> range(int oid, String name, Codec<?> subtype) {
-        return new Codec<>(oid, name, Codec.generic(PgRange.class), in -> read(in, subtype), range -> text(range, subtype));
+        return new Codec<PgRange<?>>(oid, name, Codec.generic(PgRange.class), in -> read(in, subtype), range -> text(range, subtype))
+                .madeOf(subtype.oid());
     }
 
     /** The codec of multiranges of the range type {@code range}. */
     static Codec<List<?>> multirange(int oid, String name, Codec<?> range) {
-        return new Codec<>(oid, name, Codec.generic(List.class), in -> {
+        return new Codec<List<?>>(oid, name, Codec.generic(List.class), in -> {
             int count = Bytes.count(in, 5, "range");
             List<Object> ranges = new ArrayList<>(count);
             for (int i = 0; i < count; i++) {
@@ -45,7 +46,7 @@ final class RangeCodecs {
                 out.append(range.textOf(r));
             }
             return out.append('}').toString();
-        });
+        }).madeOf(range.oid());
     }
 
     private static PgRange<?> read(ByteBuffer in, Codec<?> subtype) {

@@ -20,7 +20,18 @@
  * <p>The text form is the type's output function with {@code TimeZone=UTC},
  * {@code DateStyle=ISO}, {@code IntervalStyle=postgres}, {@code extra_float_digits=1} and
  * {@code lc_monetary=C}: what {@code SELECT col} prints, and what {@code col::text} prints for
- * every type but {@code bool}, {@code inet} and {@code bpchar}, whose casts to text differ from
- * their output functions.
+ * every type but four whose casts to text are not their output functions: {@code bool}
+ * ({@code true}/{@code false} for {@code t}/{@code f}), {@code inet} (always with the prefix
+ * length), {@code bpchar} (trailing blanks removed) and {@code xml} (the stored text verbatim,
+ * where the output function and {@code xml_send} drop or normalise a leading XML declaration, so
+ * the binary form no longer holds it). Arrays, composites and ranges print their parts with the
+ * output functions.
+ *
+ * <p>Text fallback: a value that arrives in text form decodes to
+ * {@link dev.pgcapture.core.codec.PgUndecoded.Text}, whatever its type, and renders as that text
+ * unchanged, since it already is the output function's text. Binary {@code pgoutput} sends a
+ * column in text form when its type has no binary send function ({@code aclitem}, for one), and a
+ * text-mode stream sends every value so. A binary value of a type neither built in nor described
+ * decodes to {@link dev.pgcapture.core.codec.PgUndecoded.Binary}, which has no text form.
  */
 package dev.pgcapture.core.codec;

@@ -9,8 +9,9 @@ import java.util.HexFormat;
 import org.junit.jupiter.params.provider.Arguments;
 
 /**
- * Byte fixtures: each is what PostgreSQL 17's {@code *_send} produced for an SQL literal (taken
- * once with binary COPY), the Java value it must decode to, and what the type's output function
+ * Byte fixtures: each is what PostgreSQL 17's {@code *_send} produced for an SQL literal (the
+ * agent's {@code SendFixturesIT} derives every one again from a live server, see
+ * {@link SendFixtures}), the Java value it must decode to, and what the type's output function
  * printed for it ({@code TimeZone=UTC}, {@code DateStyle=ISO}, {@code IntervalStyle=postgres},
  * {@code extra_float_digits=1}, {@code lc_monetary=C}).
  */

@@ -36,6 +36,15 @@ class PgCodecsTest {
     }
 
     @Test
+    void decode_textFieldOfATypeNeitherBuiltInNorDescribed_stillPrintsItsText() {
+        Field field = Field.newBuilder().setName("acl").setOid(1033).setText("pg_monitor=r*/pg_read_all_data").build();
+        Object value = CODECS.decode(field);
+        assertFalse(CODECS.knows(1033));
+        assertEquals(new PgUndecoded.Text(1033, "pg_monitor=r*/pg_read_all_data"), value);
+        assertEquals("pg_monitor=r*/pg_read_all_data", CODECS.toText(1033, value));
+    }
+
+    @Test
     void decode_fieldWithoutValue_isSqlNull() {
         assertNull(CODECS.decode(Field.newBuilder().setName("n").setOid(23).build()));
     }
@@ -71,6 +80,20 @@ class PgCodecsTest {
         assertEquals(LocalDate.class, codec.javaType());
         assertEquals(PgNumeric.class, CODECS.forOid(1700).javaType());
         assertEquals(PgArray.class, CODECS.forOid(1007).javaType());
+    }
+
+    @Test
+    void elementOid_namesWhatArraysRangesAndMultirangesAreMadeOf() {
+        assertEquals(23, CODECS.forOid(1007).elementOid(), "int4[]");
+        assertEquals(2249, CODECS.forOid(2287).elementOid(), "record[]");
+        assertEquals(4451, CODECS.forOid(6150).elementOid(), "int4multirange[]");
+        assertEquals(23, CODECS.forOid(3904).elementOid(), "int4range");
+        assertEquals(3904, CODECS.forOid(4451).elementOid(), "int4multirange");
+        assertEquals(0, CODECS.forOid(23).elementOid(), "int4");
+        assertEquals(0, CODECS.forOid(999_999).elementOid(), "a type that is not known");
+        PgCodecs described = CODECS.with(UserTypesTest.DESCRIPTIONS);
+        assertEquals(UserTypesTest.MOOD, described.forOid(UserTypesTest.MOODS).elementOid(), "a domain over mood[]");
+        assertEquals(UserTypesTest.POSINT, described.forOid(UserTypesTest.POSINT_ARRAY).elementOid(), "posint[]");
     }
 
     @Test

@@ -24,7 +24,7 @@ class RangeCodecsTest {
         return Stream.of(
                 fixture("'[1,10)'::int4range", 3904, "020000000400000001000000040000000a", PgRange.of(inclusive(1), exclusive(10)),
                         "[1,10)"),
-                fixture("'[1,5]'::int4range (canonical)", 3904, "0200000004000000010000000400000006",
+                fixture("'[1,5]'::int4range /* canonical */", 3904, "0200000004000000010000000400000006",
                         PgRange.of(inclusive(1), exclusive(6)), "[1,6)"),
                 fixture("'empty'::int4range", 3904, "01", PgRange.empty(), "empty"),
                 fixture("'(,5)'::int4range", 3904, "080000000400000005", PgRange.of(unbounded(), exclusive(5)), "(,5)"),

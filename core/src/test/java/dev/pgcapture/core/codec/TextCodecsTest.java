@@ -16,6 +16,7 @@ class TextCodecsTest {
                 fixture("'hello'::text", 25, "68656c6c6f", "hello", "hello"),
                 fixture("''::text", 25, "", "", ""),
                 fixture("'grüße 日本 😀'::text", 25, "6772c3bcc39f6520e697a5e69cac20f09f9880", "grüße 日本 😀", "grüße 日本 😀"),
+                fixture("'grüße'::unknown", 705, "6772c3bcc39f65", "grüße", "grüße"),
                 fixture("'ab'::varchar(5)", 1043, "6162", "ab", "ab"),
                 fixture("'ab'::char(4)", 1042, "61622020", "ab  ", "ab  "),
                 fixture("'pg_class'::name", 19, "70675f636c617373", "pg_class", "pg_class"),

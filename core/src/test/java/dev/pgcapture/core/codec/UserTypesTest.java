@@ -21,18 +21,20 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * User types decoded through type descriptions. The fixtures come from a database with:
- * <pre>
- * CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy', 'très bien');
- * CREATE TYPE pair AS (n int, m mood, ms mood[], t text);
- * CREATE DOMAIN posint AS int CHECK (VALUE > 0);
- * CREATE DOMAIN moods AS mood[];
- * CREATE TYPE floatrange AS RANGE (subtype = float8);
- * CREATE TYPE pairrange AS RANGE (subtype = pair);
- * CREATE DOMAIN boxd AS box;
- * </pre>
+ * User types decoded through type descriptions, and the anonymous {@code record}. The fixtures
+ * come from a database with the types of {@link #CREATE_TYPES}, created in that order.
  */
 class UserTypesTest {
+
+    /** The user types of the fixtures. */
+    static final List<String> CREATE_TYPES = List.of(
+            "CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy', 'très bien')",
+            "CREATE TYPE pair AS (n int, m mood, ms mood[], t text)",
+            "CREATE DOMAIN posint AS int CHECK (VALUE > 0)",
+            "CREATE DOMAIN moods AS mood[]",
+            "CREATE TYPE floatrange AS RANGE (subtype = float8)",
+            "CREATE TYPE pairrange AS RANGE (subtype = pair)",
+            "CREATE DOMAIN boxd AS box");
 
     static final int MOOD = 16390;
     static final int MOOD_ARRAY = 16389;
@@ -100,7 +102,7 @@ class UserTypesTest {
                                 + "00010000000100000003736164000000190000000379207a",
                         PgRange.of(inclusive(pair(1, "sad", PgArray.empty(), "x")), exclusive(pair(2, "ok", PgArray.of(List.of("sad")), "y z"))),
                         "[\"(1,sad,{},x)\",\"(2,ok,{sad},\"\"y z\"\")\")"),
-                fixture("'{(1,2),(0,0);(3,3),(2,2)}'::boxd[] (a domain over box keeps ';')", BOXD_ARRAY,
+                fixture("'{(1,2),(0,0);(3,3),(2,2)}'::boxd[] /* a domain over box keeps ';' */", BOXD_ARRAY,
                         "00000001000000000000402c0000000200000001000000203ff000000000000040000000000000000000000000000000000000000000000000000020"
                                 + "4008000000000000400800000000000040000000000000004000000000000000",
                         PgArray.of(List.of(new Box(new Point(1, 2), new Point(0, 0)), new Box(new Point(3, 3), new Point(2, 2)))),
@@ -113,23 +115,28 @@ class UserTypesTest {
         Fixtures.assertFixture(CODECS, sql, oid, hex, value, text);
     }
 
-    @Test
-    void decode_anonymousRecord_namesAttributesF1ToFn() {
-        String hex = "00000007000000170000000400000001000002c100000003612062000002c1ffffffff000002c100000000000002c1000000037822"
-                + "79000002c10000000a6261636b5c736c617368000002c10000000728706172656e29";
-        PgComposite record = (PgComposite) PgCodecs.builtIn().decode(2249, Fixtures.bytes(hex));
-        assertEquals(new PgComposite(List.of(new Attribute("f1", 23, 1), new Attribute("f2", 705, "a b"), new Attribute("f3", 705, null),
-                new Attribute("f4", 705, ""), new Attribute("f5", 705, "x\"y"), new Attribute("f6", 705, "back\\slash"),
-                new Attribute("f7", 705, "(paren)"))), record);
-        assertEquals("(1,\"a b\",,\"\",\"x\"\"y\",\"back\\\\slash\",\"(paren)\")", PgCodecs.builtIn().toText(2249, record));
+    /** Anonymous records: their attributes are named f1 to fn, and string literals are of type unknown (705). */
+    static Stream<Arguments> anonymousRecords() {
+        return Stream.of(
+                fixture("ROW(1, 'a b', NULL, '', 'x\"y', 'back\\slash', '(paren)')", 2249,
+                        "00000007000000170000000400000001000002c100000003612062000002c1ffffffff000002c100000000000002c1000000037822"
+                                + "79000002c10000000a6261636b5c736c617368000002c10000000728706172656e29",
+                        new PgComposite(List.of(new Attribute("f1", 23, 1), new Attribute("f2", 705, "a b"), new Attribute("f3", 705, null),
+                                new Attribute("f4", 705, ""), new Attribute("f5", 705, "x\"y"), new Attribute("f6", 705, "back\\slash"),
+                                new Attribute("f7", 705, "(paren)"))),
+                        "(1,\"a b\",,\"\",\"x\"\"y\",\"back\\\\slash\",\"(paren)\")"),
+                fixture("ARRAY[ROW(1, 'x'), ROW(2, NULL)]", 2287,
+                        "0000000100000000000008c900000002000000010000001900000002000000170000000400000001000002c100000001780000001800000002"
+                                + "000000170000000400000002000002c1ffffffff",
+                        PgArray.of(List.of(new PgComposite(List.of(new Attribute("f1", 23, 1), new Attribute("f2", 705, "x"))),
+                                new PgComposite(List.of(new Attribute("f1", 23, 2), new Attribute("f2", 705, null))))),
+                        "{\"(1,x)\",\"(2,)\"}"));
     }
 
-    @Test
-    void decode_arrayOfAnonymousRecords_printsAsPostgresDid() {
-        String hex = "0000000100000000000008c900000002000000010000001900000002000000170000000400000001000002c100000001780000001800000002"
-                + "000000170000000400000002000002c1ffffffff";
-        Object array = PgCodecs.builtIn().decode(2287, Fixtures.bytes(hex));
-        assertEquals("{\"(1,x)\",\"(2,)\"}", PgCodecs.builtIn().toText(2287, array));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("anonymousRecords")
+    void decode_anonymousRecord_namesAttributesF1ToFn(String sql, int oid, String hex, Object value, String text) {
+        Fixtures.assertFixture(PgCodecs.builtIn(), sql, oid, hex, value, text);
     }
 
     @Test

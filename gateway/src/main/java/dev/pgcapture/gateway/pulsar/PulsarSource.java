@@ -65,11 +65,15 @@ import org.slf4j.LoggerFactory;
  * gives the message up: its Pulsar messages are published unchanged, with the reason, the
  * original topic, subscription and message id as properties, to the dead-letter topic
  * {@code <topic>-<subscription>-DLQ}, and then acknowledged. {@link #close} leaves what is not
- * acknowledged to the subscription's next consumer.
+ * acknowledged to the subscription's next consumer, and never leaves the consumer subscribed: when
+ * the client fails to close it, or the broker does not confirm within
+ * {@link PulsarSourceSettings#operationTimeout}, the consumer's connection is closed, on which the
+ * broker drops it; the client's other consumers and producers on that connection reconnect.
  *
  * <p><b>Memory.</b> The consumer prefetches at most {@link PulsarSourceSettings#receiverQueueSize}
- * messages, fewer while the client's memory limit is reached; payloads are not kept after
- * delivery, only message ids. {@link #bufferedBytes} tells how much a source holds.
+ * Pulsar messages (the broker sends whole batches, so up to one batch more), each at most the
+ * writer's fragment size; payloads are not kept after delivery, only message ids.
+ * {@link #bufferedBytes} tells how much a source holds.
  *
  * <p><b>Threads.</b> One thread calls {@link #capture} and {@link #next}; {@link #commit},
  * {@link #acknowledge}, {@link #requeue}, {@link #active}, {@link #head}, {@link #bufferedBytes}
@@ -344,10 +348,16 @@ public final class PulsarSource implements RequeueSource {
      * yet committed or requeued (its id, not its payload).
      */
     public long bufferedBytes() {
-        // The client's own count can dip below zero (its accounting of released batches is approximate).
+        // The client adds a message to its count just after queueing it, so a receive in between takes it off first and the
+        // count dips below zero for a moment.
         long prefetched = consumer instanceof ConsumerBase<?> base ? Math.max(0, base.getIncomingMessageSize()) : 0;
         FragmentFetch pending = fetch;
         return prefetched + (pending == null ? 0 : pending.heldBytes()) + unacked.size() * UNACKED_BYTES;
+    }
+
+    /** The consumer, for tests in this package. */
+    Consumer<byte[]> consumer() {
+        return consumer;
     }
 
     /** How many delivered messages wait for a commit or requeue. */
@@ -366,11 +376,12 @@ public final class PulsarSource implements RequeueSource {
                 pending.close();
             }
             deadLetters.close();
-            consumer.closeAsync().get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.warn("topic {}, subscription {}: closing the consumer failed: {}", topic, subscription, e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("topic {}, subscription {}: closing the fragment reader or the dead-letter producer failed: {}", topic, subscription,
+                    e.getMessage());
+        }
+        try {
+            ConsumerClose.close(consumer, settings.operationTimeout(), "topic " + topic + ", subscription " + subscription);
         } finally {
             release.run();
         }

@@ -10,6 +10,7 @@ import dev.pgcapture.core.TopicFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,7 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Messages.</b> {@link #next} returns whole messages; the checkpoint is the message key,
  * its {@code data} the Pulsar message id ({@link MessageId#toByteArray()}) of the message's last
- * Pulsar message, as pgcapture clients expect. A message split into fragments is delivered once
+ * Pulsar message, as pgcapture clients expect. The {@link SourceMessage#commitTime} is the Pulsar
+ * message's event time, where the capture agent records its transaction's commit time (to the
+ * millisecond); null when the message has none. A message split into fragments is delivered once
  * its first fragment arrives: the other fragments are read from the topic with a Reader (a
  * subscription may deliver them to another consumer, or not at all), and fragments the
  * subscription delivers apart from a first one are acknowledged as they arrive. A fragment
@@ -221,7 +224,7 @@ public final class PulsarSource implements RequeueSource {
         } catch (TopicFormatException e) {
             throw notInFormat(message.getMessageId(), e);
         }
-        return deliver(whole, message.getMessageId(), message.getMessageId(), 1);
+        return deliver(whole, message.getMessageId(), message.getMessageId(), 1, message.getEventTime());
     }
 
     private SourceMessage finishFetch(FragmentFetch pending, long deadline) throws IOException, InterruptedException {
@@ -245,7 +248,7 @@ public final class PulsarSource implements RequeueSource {
             case COMPLETE -> {
                 closeFetch(pending);
                 SourceMessage whole = pending.message();
-                return deliver(whole, pending.first(), pending.last(), pending.parts());
+                return deliver(whole, pending.first(), pending.last(), pending.parts(), pending.eventTime());
             }
             default -> throw new IllegalStateException("unexpected fetch state " + state);
         }
@@ -256,14 +259,16 @@ public final class PulsarSource implements RequeueSource {
         pending.close();
     }
 
-    private SourceMessage deliver(SourceMessage whole, MessageId first, MessageId last, int parts) {
+    /** @param eventTime the Pulsar event time, the commit time the capture agent recorded; 0 when unset */
+    private SourceMessage deliver(SourceMessage whole, MessageId first, MessageId last, int parts, long eventTime) {
         if (skipped > 0) {
             log.info("topic {}, subscription {}: acknowledged {} messages at or before {} without delivering them", topic, subscription, skipped, after);
             skipped = 0;
         }
         Checkpoint position = Checkpoint.of(whole.checkpoint().lsn(), whole.checkpoint().seq());
         unacked.put(position, new Delivered(first, parts));
-        return new SourceMessage(position.withData(ByteString.copyFrom(last.toByteArray())), whole.message());
+        return new SourceMessage(position.withData(ByteString.copyFrom(last.toByteArray())), whole.message(),
+                eventTime > 0 ? Instant.ofEpochMilli(eventTime) : null);
     }
 
     private TopicFormatException notInFormat(MessageId id, TopicFormatException e) {

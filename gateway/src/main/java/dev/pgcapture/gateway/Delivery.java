@@ -1,6 +1,7 @@
 package dev.pgcapture.gateway;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.Timestamp;
 import dev.pgcapture.core.Checkpoint;
 import dev.pgcapture.core.Lsn;
 import dev.pgcapture.core.RequeueSource;
@@ -119,10 +120,14 @@ final class Delivery {
             commits.selfAck(checkpoint);
             return;
         }
-        CaptureMessage out = CaptureMessage.newBuilder()
+        CaptureMessage.Builder builder = CaptureMessage.newBuilder()
                 .setCheckpoint(checkpoint.toProto())
-                .setChange(message.message().getChange())
-                .build();
+                .setChange(message.message().getChange());
+        Instant commitTime = message.commitTime();
+        if (commitTime != null) {
+            builder.setCommitTime(Timestamp.newBuilder().setSeconds(commitTime.getEpochSecond()).setNanos(commitTime.getNano()));
+        }
+        CaptureMessage out = builder.build();
         window.add(Entry.live(out, checkpoint, commits.read(checkpoint)));
         if (checkpoint.lsn().isAfter(lastDeliveredLsn)) {
             lastDeliveredLsn = checkpoint.lsn();

@@ -7,8 +7,10 @@ import static dev.pgcapture.gateway.Messages.keepAlive;
 import static dev.pgcapture.gateway.Messages.txn;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.Timestamp;
 import dev.pgcapture.core.Checkpoint;
 import dev.pgcapture.core.Lsn;
 import dev.pgcapture.core.SourceMessage;
@@ -16,6 +18,7 @@ import dev.pgcapture.proto.CaptureMessage;
 import dev.pgcapture.testkit.GrpcExtension;
 import io.grpc.Status;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -67,6 +70,25 @@ class CaptureDeliveryTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> source.commits.size() == 6);
         assertEquals(List.of(checkpoint(100, 1), checkpoint(100, 2)), source.commits.subList(4, 6));
         assertTrue(client.received.isEmpty(), "nothing else was sent");
+    }
+
+    @Test
+    void liveChange_carriesTheSourcesCommitTime_asATimestamp_andAChangeWithoutOneHasNone() throws Exception {
+        start(GatewayFixture.settings());
+        FakeSource source = fixture.resolver.source("orders");
+        Instant committed = Instant.parse("2026-11-21T09:17:22.077Z");
+        SourceMessage stamped = change(100, 1, "orders", 1);
+        source.offer(new SourceMessage(stamped.checkpoint(), stamped.message(), committed));
+        source.offer(change(200, 1, "orders", 2));
+
+        TestClient client = fixture.client().init("orders");
+        CaptureMessage first = client.next();
+        CaptureMessage second = client.next();
+
+        assertEquals(Timestamp.newBuilder().setSeconds(committed.getEpochSecond()).setNanos(77_000_000).build(), first.getCommitTime());
+        assertEquals(stamped.message().getChange(), first.getChange(), "the rest of the message as before");
+        assertEquals(checkpoint(100, 1).toProto(), first.getCheckpoint());
+        assertFalse(second.hasCommitTime(), "no commit time where the source knows none");
     }
 
     @Test

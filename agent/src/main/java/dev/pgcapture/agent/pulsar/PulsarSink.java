@@ -15,12 +15,12 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.pulsar.client.admin.PulsarAdmin;
 import org.apache.pulsar.client.api.CompressionType;
-import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.Producer;
 import org.apache.pulsar.client.api.ProducerAccessMode;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 import org.apache.pulsar.client.api.Schema;
+import org.apache.pulsar.client.api.TypedMessageBuilder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,9 +33,12 @@ import org.slf4j.LoggerFactory;
  * name, no send timeout, explicit sequence ids continuing the broker's), and returns the last
  * checkpoint the topic holds completely. {@link #apply} drops messages at or before that
  * checkpoint and sends the others asynchronously, batched and LZ4-compressed, blocking while
- * the producer's queue is full. Checkpoints are reported to the {@code committed} callback in
- * stream order, once Pulsar acknowledged them and everything before them. After a failed send
- * the sink reports nothing more and {@link #apply} and {@link #flush} throw.
+ * the producer's queue is full. Every Pulsar message of a transaction (its Begin, Changes and
+ * Commit, every fragment of each) carries the transaction's commit time as its event time, in
+ * milliseconds since the Unix epoch; a KeepAlive carries none. Checkpoints are reported to the
+ * {@code committed} callback in stream order, once Pulsar acknowledged them and everything
+ * before them. After a failed send the sink reports nothing more and {@link #apply} and
+ * {@link #flush} throw.
  *
  * <p>One thread applies; the callback runs on Pulsar's threads.
  */
@@ -46,6 +49,7 @@ public final class PulsarSink implements Sink {
     private final PulsarClient client;
     private final PulsarAdmin admin;
     private final PulsarSinkSettings settings;
+    private final EventTimes eventTimes = new EventTimes();
     private Producer<byte[]> producer;
     private Acknowledgements acknowledgements;
     private Checkpoint resumeAfter;
@@ -113,6 +117,8 @@ public final class PulsarSink implements Sink {
             throw new IllegalStateException("apply before setup on the sink of topic " + settings.topic());
         }
         acknowledgements.throwIfFailed(settings.topic());
+        // Before dropping what the topic holds: a resumed stream's dropped Begin still starts its transaction.
+        long eventTime = eventTimes.next(message.message());
         Checkpoint checkpoint = message.checkpoint();
         if (resumeAfter != null && !checkpoint.isAfter(resumeAfter)) {
             dropped++;
@@ -126,13 +132,15 @@ public final class PulsarSink implements Sink {
         CompletableFuture<?>[] sends = new CompletableFuture<?>[parts.size()];
         for (int i = 0; i < sends.length; i++) {
             TopicFormat.Part part = parts.get(i);
-            CompletableFuture<MessageId> send = producer.newMessage()
+            TypedMessageBuilder<byte[]> out = producer.newMessage()
                     .key(part.key())
                     .properties(part.properties())
                     .value(part.payload())
-                    .sequenceId(nextSequenceId++)
-                    .sendAsync();
-            sends[i] = send;
+                    .sequenceId(nextSequenceId++);
+            if (eventTime != 0) {
+                out.eventTime(eventTime);
+            }
+            sends[i] = out.sendAsync();
         }
         acknowledgements.track(checkpoint, sends.length == 1 ? sends[0] : CompletableFuture.allOf(sends));
         lastApplied = checkpoint;

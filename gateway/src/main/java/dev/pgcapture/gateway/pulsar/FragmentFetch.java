@@ -39,6 +39,7 @@ final class FragmentFetch implements AutoCloseable {
     private final String topic;
     private final String key;
     private final MessageId first;
+    private final long eventTime;
     private final CompletableFuture<Reader<byte[]>> reader;
     private final TopicFormat.Assembler assembler = new TopicFormat.Assembler();
     private boolean started;
@@ -52,6 +53,7 @@ final class FragmentFetch implements AutoCloseable {
         this.topic = topic;
         this.key = firstFragment.getKey();
         this.first = firstFragment.getMessageId();
+        this.eventTime = firstFragment.getEventTime();
         // Two messages of prefetch: fragments are up to the writer's limit each (4 MiB by default).
         this.reader = client.newReader(Schema.BYTES)
                 .topic(topic)
@@ -64,6 +66,11 @@ final class FragmentFetch implements AutoCloseable {
     /** The id of the first fragment, which the subscription delivered. */
     MessageId first() {
         return first;
+    }
+
+    /** The first fragment's event time (every fragment carries its message's), 0 when it has none. */
+    long eventTime() {
+        return eventTime;
     }
 
     /** The key all fragments carry. */

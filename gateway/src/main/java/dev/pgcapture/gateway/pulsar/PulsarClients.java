@@ -12,42 +12,38 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One {@link PulsarClient} per Pulsar service URL, made at first use and closed together. Every
- * client has a memory limit, which bounds what its consumers prefetch (their receiver queues
- * stop growing once it is reached) and what its producers hold. Thread-safe.
+ * One {@link PulsarClient} per Pulsar service URL, made at first use and closed together.
+ * Thread-safe.
+ *
+ * <p>The clients have no memory limit: nothing the gateway holds is bounded by it. A source's
+ * prefetch is bounded by its receiver queue ({@link PulsarSourceSettings#receiverQueueSize}), in
+ * messages, and its consumer leaves the client's memory limit alone (see {@link PulsarSources});
+ * the only producer, a source's dead-letter producer, sends one message at a time and waits for
+ * each.
  */
 public final class PulsarClients implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(PulsarClients.class);
 
-    /** Memory limit of each client by default: 64 MiB. */
-    public static final long DEFAULT_MEMORY_LIMIT_BYTES = 64L * 1024 * 1024;
-
-    private final long memoryLimitBytes;
     private final Duration operationTimeout;
     private final Map<String, PulsarClient> clients = new LinkedHashMap<>();
     private boolean closed;
 
     /**
-     * @param memoryLimitBytes the memory limit of each client, at least 1 MiB
      * @param operationTimeout how long a client waits for the broker on a call (subscribing,
-     *     looking a topic up)
+     *     looking a topic up), at least 1 ms
      */
-    public PulsarClients(long memoryLimitBytes, Duration operationTimeout) {
-        if (memoryLimitBytes < 1024 * 1024) {
-            throw new IllegalArgumentException("the Pulsar client memory limit must be at least 1 MiB (1048576 bytes), was " + memoryLimitBytes);
-        }
+    public PulsarClients(Duration operationTimeout) {
         Objects.requireNonNull(operationTimeout, "operationTimeout");
         if (operationTimeout.toMillis() < 1) {
             throw new IllegalArgumentException("operationTimeout must be at least 1 ms, was " + operationTimeout);
         }
-        this.memoryLimitBytes = memoryLimitBytes;
         this.operationTimeout = operationTimeout;
     }
 
-    /** Clients with the default memory limit and {@link PulsarSourceSettings#DEFAULT_OPERATION_TIMEOUT}. */
+    /** Clients with {@link PulsarSourceSettings#DEFAULT_OPERATION_TIMEOUT}. */
     public static PulsarClients withDefaults() {
-        return new PulsarClients(DEFAULT_MEMORY_LIMIT_BYTES, PulsarSourceSettings.DEFAULT_OPERATION_TIMEOUT);
+        return new PulsarClients(PulsarSourceSettings.DEFAULT_OPERATION_TIMEOUT);
     }
 
     /**
@@ -67,7 +63,7 @@ public final class PulsarClients implements AutoCloseable {
             try {
                 client = PulsarClient.builder()
                         .serviceUrl(serviceUrl)
-                        .memoryLimit(memoryLimitBytes, SizeUnit.BYTES)
+                        .memoryLimit(0, SizeUnit.BYTES)
                         .operationTimeout((int) operationTimeout.toMillis(), TimeUnit.MILLISECONDS)
                         .connectionTimeout((int) Math.min(operationTimeout.toMillis(), 10_000), TimeUnit.MILLISECONDS)
                         // Per-client statistics in the log every minute are noise for a gateway.
@@ -77,7 +73,7 @@ public final class PulsarClients implements AutoCloseable {
                 throw new PulsarClientException.InvalidServiceURL("Pulsar service URL \"" + serviceUrl + "\" is not valid: " + e.getMessage(), e);
             }
             clients.put(serviceUrl, client);
-            log.info("Pulsar client for {} made (memory limit {} bytes)", serviceUrl, memoryLimitBytes);
+            log.info("Pulsar client for {} made", serviceUrl);
         }
         return client;
     }

@@ -10,6 +10,7 @@ import dev.pgcapture.core.TopicFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,7 +46,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Messages.</b> {@link #next} returns whole messages; the checkpoint is the message key,
  * its {@code data} the Pulsar message id ({@link MessageId#toByteArray()}) of the message's last
- * Pulsar message, as pgcapture clients expect. A message split into fragments is delivered once
+ * Pulsar message, as pgcapture clients expect. The {@link SourceMessage#commitTime} is the Pulsar
+ * message's event time, where the capture agent records its transaction's commit time (to the
+ * millisecond); null when the message has none. A message split into fragments is delivered once
  * its first fragment arrives: the other fragments are read from the topic with a Reader (a
  * subscription may deliver them to another consumer, or not at all), and fragments the
  * subscription delivers apart from a first one are acknowledged as they arrive. A fragment
@@ -65,11 +68,15 @@ import org.slf4j.LoggerFactory;
  * gives the message up: its Pulsar messages are published unchanged, with the reason, the
  * original topic, subscription and message id as properties, to the dead-letter topic
  * {@code <topic>-<subscription>-DLQ}, and then acknowledged. {@link #close} leaves what is not
- * acknowledged to the subscription's next consumer.
+ * acknowledged to the subscription's next consumer, and never leaves the consumer subscribed: when
+ * the client fails to close it, or the broker does not confirm within
+ * {@link PulsarSourceSettings#operationTimeout}, the consumer's connection is closed, on which the
+ * broker drops it; the client's other consumers and producers on that connection reconnect.
  *
  * <p><b>Memory.</b> The consumer prefetches at most {@link PulsarSourceSettings#receiverQueueSize}
- * messages, fewer while the client's memory limit is reached; payloads are not kept after
- * delivery, only message ids. {@link #bufferedBytes} tells how much a source holds.
+ * Pulsar messages (the broker sends whole batches, so up to one batch more), each at most the
+ * writer's fragment size; payloads are not kept after delivery, only message ids.
+ * {@link #bufferedBytes} tells how much a source holds.
  *
  * <p><b>Threads.</b> One thread calls {@link #capture} and {@link #next}; {@link #commit},
  * {@link #acknowledge}, {@link #requeue}, {@link #active}, {@link #head}, {@link #bufferedBytes}
@@ -217,7 +224,7 @@ public final class PulsarSource implements RequeueSource {
         } catch (TopicFormatException e) {
             throw notInFormat(message.getMessageId(), e);
         }
-        return deliver(whole, message.getMessageId(), message.getMessageId(), 1);
+        return deliver(whole, message.getMessageId(), message.getMessageId(), 1, message.getEventTime());
     }
 
     private SourceMessage finishFetch(FragmentFetch pending, long deadline) throws IOException, InterruptedException {
@@ -241,7 +248,7 @@ public final class PulsarSource implements RequeueSource {
             case COMPLETE -> {
                 closeFetch(pending);
                 SourceMessage whole = pending.message();
-                return deliver(whole, pending.first(), pending.last(), pending.parts());
+                return deliver(whole, pending.first(), pending.last(), pending.parts(), pending.eventTime());
             }
             default -> throw new IllegalStateException("unexpected fetch state " + state);
         }
@@ -252,14 +259,16 @@ public final class PulsarSource implements RequeueSource {
         pending.close();
     }
 
-    private SourceMessage deliver(SourceMessage whole, MessageId first, MessageId last, int parts) {
+    /** @param eventTime the Pulsar event time, the commit time the capture agent recorded; 0 when unset */
+    private SourceMessage deliver(SourceMessage whole, MessageId first, MessageId last, int parts, long eventTime) {
         if (skipped > 0) {
             log.info("topic {}, subscription {}: acknowledged {} messages at or before {} without delivering them", topic, subscription, skipped, after);
             skipped = 0;
         }
         Checkpoint position = Checkpoint.of(whole.checkpoint().lsn(), whole.checkpoint().seq());
         unacked.put(position, new Delivered(first, parts));
-        return new SourceMessage(position.withData(ByteString.copyFrom(last.toByteArray())), whole.message());
+        return new SourceMessage(position.withData(ByteString.copyFrom(last.toByteArray())), whole.message(),
+                eventTime > 0 ? Instant.ofEpochMilli(eventTime) : null);
     }
 
     private TopicFormatException notInFormat(MessageId id, TopicFormatException e) {
@@ -344,10 +353,16 @@ public final class PulsarSource implements RequeueSource {
      * yet committed or requeued (its id, not its payload).
      */
     public long bufferedBytes() {
-        // The client's own count can dip below zero (its accounting of released batches is approximate).
+        // The client adds a message to its count just after queueing it, so a receive in between takes it off first and the
+        // count dips below zero for a moment.
         long prefetched = consumer instanceof ConsumerBase<?> base ? Math.max(0, base.getIncomingMessageSize()) : 0;
         FragmentFetch pending = fetch;
         return prefetched + (pending == null ? 0 : pending.heldBytes()) + unacked.size() * UNACKED_BYTES;
+    }
+
+    /** The consumer, for tests in this package. */
+    Consumer<byte[]> consumer() {
+        return consumer;
     }
 
     /** How many delivered messages wait for a commit or requeue. */
@@ -366,11 +381,12 @@ public final class PulsarSource implements RequeueSource {
                 pending.close();
             }
             deadLetters.close();
-            consumer.closeAsync().get(settings.operationTimeout().toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.warn("topic {}, subscription {}: closing the consumer failed: {}", topic, subscription, e.getMessage());
+        } catch (RuntimeException e) {
+            log.warn("topic {}, subscription {}: closing the fragment reader or the dead-letter producer failed: {}", topic, subscription,
+                    e.getMessage());
+        }
+        try {
+            ConsumerClose.close(consumer, settings.operationTimeout(), "topic " + topic + ", subscription " + subscription);
         } finally {
             release.run();
         }

@@ -7,9 +7,9 @@ import java.util.Objects;
  * How a {@link PulsarSource} consumes; every value is checked at construction, with a message
  * naming the value and why it is wrong.
  *
- * @param receiverQueueSize the most Pulsar messages a source prefetches; the queue starts at
- *     one message and grows up to this while the client's memory limit allows, so a stalled
- *     consumer's source holds little
+ * @param receiverQueueSize the most Pulsar messages a source prefetches (the broker sends whole
+ *     batches, so up to one batch more); a stalled consumer's source holds this many, each at
+ *     most the writer's fragment size
  * @param negativeAckRedeliveryDelay in shared mode, how long a requeued message waits before
  *     the broker delivers it again
  * @param operationTimeout the longest a blocking call waits for the broker: closing the

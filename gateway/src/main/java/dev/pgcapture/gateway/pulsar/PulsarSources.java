@@ -78,7 +78,13 @@ public final class PulsarSources {
                     .subscriptionType(mode == DeliveryMode.EXACT ? SubscriptionType.Failover : SubscriptionType.Shared)
                     .subscriptionInitialPosition(SubscriptionInitialPosition.Earliest)
                     .receiverQueueSize(settings.receiverQueueSize())
-                    .autoScaledReceiverQueueSizeEnabled(true)
+                    // Off: with auto-scaling, the client (4.0.x) also charges a consumer's prefetch to its memory limit and
+                    // releases the consumer's byte count from it on close. That count can be below zero for a moment (a message
+                    // is received before the client counts it in), and then the close throws ("the param memorySize is a
+                    // negative value") before telling the broker, leaving the consumer subscribed: a Failover subscription's
+                    // next consumer would wait behind it forever. Without auto-scaling the client never touches its memory
+                    // limit for consumers, and the receiver queue size bounds the prefetch.
+                    .autoScaledReceiverQueueSizeEnabled(false)
                     .enableBatchIndexAcknowledgment(true)
                     .negativeAckRedeliveryDelay(settings.negativeAckRedeliveryDelay().toMillis(), TimeUnit.MILLISECONDS);
             if (mode == DeliveryMode.EXACT) {

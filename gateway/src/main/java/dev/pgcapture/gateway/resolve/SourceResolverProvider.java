@@ -42,7 +42,7 @@ public interface SourceResolverProvider {
      * @param pulsarSources opens Pulsar subscriptions as change sources; shared by every resolver
      *     of the process, so a subscription is consumed in one mode at a time
      * @param pulsarClients makes the Pulsar clients for a resolver that has none yet: one per
-     *     service URL, with the gateway's memory limit; the resolver closes them
+     *     service URL; the resolver closes them
      * @param agentDumpers makes a dumper reading from the Agent service at a {@code host:port}
      */
     record Context(PulsarSources pulsarSources, Supplier<PulsarClients> pulsarClients,

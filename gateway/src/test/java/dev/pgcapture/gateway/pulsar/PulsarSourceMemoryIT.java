@@ -38,11 +38,10 @@ class PulsarSourceMemoryIT {
         PulsarSources sources = new PulsarSources(PulsarSourceSettings.defaults().withReceiverQueueSize(10), Clock.systemUTC());
         try (PulsarSource source = sources.open(pulsar.client(), topic, "orders", DeliveryMode.EXACT)) {
             source.capture(Checkpoint.ZERO);
-            // The queue starts at one message and grows while the reader keeps up.
             List<SourceMessage> first = read(source, 60);
             first.forEach(message -> source.commit(message.checkpoint()));
-            // How far the queue has grown depends on how fast the reader was (auto-scaling): wait until it holds
-            // something, then whatever the broker sends, a stalled consumer holds at most its queue of 10 messages.
+            // Wait until the queue holds something again; then whatever the broker sends, a stalled consumer holds at most
+            // its queue of 10 messages.
             long bound = 10L * (valueBytes + 200);
             await().atMost(Reading.WAIT).until(() -> source.bufferedBytes() > valueBytes);
             await("a stalled source staying within its queue for a second").during(Duration.ofSeconds(1)).atMost(Reading.WAIT)

@@ -29,8 +29,8 @@ class PulsarClientsTest {
     }
 
     @Test
-    void memoryLimit_belowOneMebibyte_isRefused() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PulsarClients(1000, Duration.ofSeconds(1)));
-        assertTrue(e.getMessage().equals("the Pulsar client memory limit must be at least 1 MiB (1048576 bytes), was 1000"), e.getMessage());
+    void operationTimeout_belowOneMillisecond_isRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new PulsarClients(Duration.ofNanos(999_999)));
+        assertTrue(e.getMessage().equals("operationTimeout must be at least 1 ms, was PT0.000999999S"), e.getMessage());
     }
 }

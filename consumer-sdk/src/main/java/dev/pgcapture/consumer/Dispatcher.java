@@ -271,10 +271,12 @@ final class Dispatcher {
                 truncate));
     }
 
+    /** The operation; a dump row is known by its checkpoint's LSN 0 (it comes as an UPDATE, pgcapture's convention). */
     private static Operation operation(CaptureMessage message) {
+        boolean dumpRow = message.getCheckpoint().getLsn() == 0;
         return switch (message.getChange().getOp()) {
-            case INSERT -> message.getCheckpoint().getLsn() == 0 ? Operation.DUMP : Operation.INSERT;
-            case UPDATE -> Operation.UPDATE;
+            case INSERT -> dumpRow ? Operation.DUMP : Operation.INSERT;
+            case UPDATE -> dumpRow ? Operation.DUMP : Operation.UPDATE;
             case DELETE -> Operation.DELETE;
             case TRUNCATE -> Operation.TRUNCATE;
             case UNRECOGNIZED -> throw new IllegalStateException("the gateway sent a change of an unknown operation "

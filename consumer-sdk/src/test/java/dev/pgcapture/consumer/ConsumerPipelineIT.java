@@ -135,10 +135,14 @@ class ConsumerPipelineIT {
 
             stack.controller().scheduleTables(ScheduleTablesRequest.newBuilder().setUri(GatewayStack.URI)
                     .addTables(TableName.newBuilder().setSchema("public").setTable("products")).setPagesPerChunk(2).build());
-            await("the dump").atMost(WAIT).until(() -> {
-                assertNull(ended.get());
-                return dumped.size() == 300;
-            });
+            try {
+                await("the dump").atMost(WAIT).until(() -> {
+                    assertNull(ended.get());
+                    return dumped.size() == 300;
+                });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(dumped.size() + " rows dumped; consumer " + consumer.stats() + "; live " + live.size() + (live.size() > 3 ? " " + live.get(3) : ""), e);
+            }
             assertEquals(List.of(), dumpedTwice, "every row once");
             assertTrue(!dumped.containsKey(1L) && dumped.containsKey(1000L), "the dump is as of after the live changes");
             Product second = dumped.get(2L);

@@ -290,7 +290,8 @@ class ConsumerTest {
         List<Change<Row>> seen = new CopyOnWriteArrayList<>();
         start(options().build(), Handlers.builder().otherTables(seen::add).build());
         FakeGateway.Call call = gateway.call(0);
-        CaptureMessage row = insert("items", 0, int4("id", 1)).toBuilder().clearCommitTime().setSnapshotLsn(4242).build();
+        // As the gateway sends dump rows: an UPDATE at LSN 0.
+        CaptureMessage row = Messages.update("items", 0, int4("id", 1)).toBuilder().clearCommitTime().setSnapshotLsn(4242).build();
         call.send(row);
         call.nextAck();
         Change<Row> change = seen.get(0);

@@ -3,6 +3,7 @@ package dev.pgcapture.agent.replica;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.pgcapture.core.PostgresTime;
 import dev.pgcapture.core.TableName;
 import dev.pgcapture.proto.Change;
 import dev.pgcapture.proto.Field;
@@ -70,8 +71,6 @@ record DdlEvent(long id, Kind kind, List<String> tags, String query, Map<Long, T
     }
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** PostgreSQL's epoch, 2000-01-01 UTC, in microseconds after the Unix epoch. */
-    private static final long PG_EPOCH_MICROS = 946_684_800_000_000L;
 
     DdlEvent {
         Objects.requireNonNull(kind, "kind");
@@ -222,8 +221,7 @@ record DdlEvent(long id, Kind kind, List<String> tags, String query, Map<Long, T
             if (micros == Long.MAX_VALUE || micros == Long.MIN_VALUE) {
                 throw new IllegalArgumentException("ddl_logs." + name + " is infinite");
             }
-            long unixMicros = micros + PG_EPOCH_MICROS;
-            return Instant.ofEpochSecond(Math.floorDiv(unixMicros, 1_000_000L), Math.floorMod(unixMicros, 1_000_000L) * 1_000L);
+            return PostgresTime.toInstant(micros);
         }
     }
 }

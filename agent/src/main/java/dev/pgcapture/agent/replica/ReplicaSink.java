@@ -11,8 +11,8 @@ import dev.pgcapture.proto.Commit;
 import dev.pgcapture.proto.Message;
 import java.sql.Connection;
 import java.sql.SQLException;
+import dev.pgcapture.core.PostgresTime;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -49,7 +49,6 @@ public final class ReplicaSink implements Sink {
     private static final Logger log = LoggerFactory.getLogger(ReplicaSink.class);
     /** Changes of one source transaction held in memory before it is applied without waiting for its Commit. */
     static final int SPILL = 10_000;
-    private static final Instant POSTGRES_EPOCH = Instant.parse("2000-01-01T00:00:00Z");
 
     private final PostgresUrl replica;
     private final ApplySettings settings;
@@ -172,7 +171,7 @@ public final class ReplicaSink implements Sink {
             batchOpenedAt = nanoTime.getAsLong();
         }
         lastCommit = checkpoint;
-        lastCommitTime = POSTGRES_EPOCH.plus(commit.getCommitTime(), ChronoUnit.MICROS);
+        lastCommitTime = PostgresTime.toInstant(commit.getCommitTime());
         lastEndLsn = new Lsn(commit.getEndLsn());
         if (batchTransactions >= settings.batchSize()) {
             commitBatch();

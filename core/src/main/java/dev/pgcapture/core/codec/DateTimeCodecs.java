@@ -1,5 +1,6 @@
 package dev.pgcapture.core.codec;
 
+import dev.pgcapture.core.PostgresTime;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -19,7 +20,6 @@ import java.util.List;
 final class DateTimeCodecs {
 
     private static final long EPOCH_DAY_2000 = 10_957;
-    private static final long EPOCH_SECOND_2000 = 946_684_800;
     private static final long MICROS_PER_SECOND = 1_000_000;
     private static final long MICROS_PER_DAY = 86_400 * MICROS_PER_SECOND;
     /** timetz offsets are within ±15:59:59 in PostgreSQL. */
@@ -71,9 +71,7 @@ final class DateTimeCodecs {
         if (micros == Long.MIN_VALUE) {
             return LocalDateTime.MIN;
         }
-        long seconds = Math.floorDiv(micros, MICROS_PER_SECOND) + EPOCH_SECOND_2000;
-        int nanos = (int) Math.floorMod(micros, MICROS_PER_SECOND) * 1000;
-        return LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC);
+        return LocalDateTime.ofInstant(PostgresTime.toInstant(micros), ZoneOffset.UTC);
     }
 
     static OffsetDateTime timestamptz(long micros) {

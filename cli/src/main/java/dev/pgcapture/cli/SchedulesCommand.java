@@ -26,7 +26,8 @@ final class SchedulesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--controller", paramLabel = "HOST:PORT", description = "The controller, e.g. 127.0.0.1:10000 (required).")
+    @Option(names = "--controller", paramLabel = "HOST:PORT", defaultValue = StandaloneCommand.DEFAULT_CONTROLLER,
+            description = "The controller (the default is where pgcapture standalone serves it).")
     String controller;
 
     @Option(names = "--uri", paramLabel = "URI", description = "Only this URI's schedule (default: every schedule).")

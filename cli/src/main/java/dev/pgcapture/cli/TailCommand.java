@@ -35,7 +35,8 @@ final class TailCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--gateway", paramLabel = "HOST:PORT", description = "The gateway, e.g. 127.0.0.1:10001 (required).")
+    @Option(names = "--gateway", paramLabel = "HOST:PORT", defaultValue = StandaloneCommand.DEFAULT_GATEWAY,
+            description = "The gateway (the default is where pgcapture standalone serves it).")
     String gateway;
 
     @Option(names = "--uri", paramLabel = "URI", description = "The consumer URI (required).")

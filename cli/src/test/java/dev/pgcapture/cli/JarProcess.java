@@ -40,12 +40,19 @@ final class JarProcess implements AutoCloseable {
 
     /** Starts {@code java -jar pgcapture.jar args}; {@code name} names its log files and must be unique per run. */
     static JarProcess start(String name, List<String> args) throws IOException {
+        return start(name, List.of("-Xmx256m", "-XX:+UseSerialGC"), args);
+    }
+
+    /** Starts {@code java jvmOptions -jar pgcapture.jar args}. */
+    static JarProcess start(String name, List<String> jvmOptions, List<String> args) throws IOException {
         assertTrue(Files.isRegularFile(JAR), JAR.toAbsolutePath() + " is not built");
         Files.createDirectories(LOGS);
         Path out = LOGS.resolve(name + ".stdout.log");
         Path err = LOGS.resolve(name + ".stderr.log");
         List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", JAR.toString()));
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(args);
         Process process = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))

@@ -57,9 +57,29 @@ class MainTest {
     }
 
     @Test
-    void standalone_notBuiltYet_saysSoAndFails() {
-        assertEquals(StandaloneCommand.NOT_BUILT, run("standalone"));
-        assertTrue(err.toString().contains("not built yet"), err.toString());
+    void standalone_initWithoutPgUrl_isAUsageError() {
+        assertEquals(2, run("standalone", "--init"));
+        assertTrue(err.toString().startsWith("--init needs --pg-url"), err.toString());
+    }
+
+    @Test
+    void standalone_badDemoRate_badAddress_badUrl_areUsageErrorsNamingTheValue() {
+        assertEquals(2, run("standalone", "--demo", "--demo-rate", "0"));
+        assertTrue(err.toString().startsWith("--demo-rate must be above 0 transactions per second, was 0.0"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("standalone", "--gateway-listen", "nowhere"));
+        assertTrue(err.toString().startsWith("--gateway-listen: \"nowhere\" is not HOST:PORT"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run("standalone", "--pg-url", "mysql://x"));
+        assertTrue(err.toString().startsWith("--pg-url: "), err.toString());
+    }
+
+    @Test
+    void schedule_and_schedules_withoutController_goToTheControllerOfStandalone() {
+        for (String command : new String[] {"schedule", "schedules"}) {
+            assertEquals(StandaloneCommand.DEFAULT_CONTROLLER,
+                    Main.commandLine().getSubcommands().get(command).getCommandSpec().findOption("--controller").defaultValue(), command);
+        }
     }
 
     @Test

@@ -47,11 +47,4 @@ class PackagedJarIT {
         assertEquals(0, result.exitCode(), result.stderr());
         assertTrue(result.stdout().startsWith("pgcapture "), result.stdout());
     }
-
-    @Test
-    void jar_standalone_exitsNonZeroUntilBuilt() throws Exception {
-        Result result = run("standalone");
-        assertEquals(StandaloneCommand.NOT_BUILT, result.exitCode());
-        assertTrue(result.stderr().contains("not built yet"), result.stderr());
-    }
 }

@@ -19,9 +19,9 @@ class TailCommandTest {
     }
 
     @Test
-    void tail_withoutGateway_isAUsageErrorNamingTheOptionAndItsVariable() {
-        assertEquals(2, run("tail", "--uri", "orders"));
-        assertTrue(err.toString().startsWith("Missing required option: '--gateway=HOST:PORT' (or PGCAPTURE_GATEWAY)"), err.toString());
+    void tail_withoutGateway_goesToTheGatewayOfStandalone() {
+        assertEquals(StandaloneCommand.DEFAULT_GATEWAY,
+                Main.commandLine().getSubcommands().get("tail").getCommandSpec().findOption("--gateway").defaultValue());
     }
 
     @Test

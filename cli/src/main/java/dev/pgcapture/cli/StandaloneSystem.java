@@ -1,0 +1,420 @@
+package dev.pgcapture.cli;
+
+import dev.pgcapture.agent.AgentRunner;
+import dev.pgcapture.agent.FatalAgentException;
+import dev.pgcapture.agent.Pg2Pulsar;
+import dev.pgcapture.agent.Pulsar2Pg;
+import dev.pgcapture.agent.capture.CaptureSettings;
+import dev.pgcapture.agent.dump.AgentService;
+import dev.pgcapture.agent.dump.DumpLimits;
+import dev.pgcapture.agent.dump.DumpRegistry;
+import dev.pgcapture.agent.pulsar.PulsarSinkSettings;
+import dev.pgcapture.agent.replica.ApplySettings;
+import dev.pgcapture.agent.replica.ReplicaPosition;
+import dev.pgcapture.agent.seed.SeedResult;
+import dev.pgcapture.agent.seed.SeedSettings;
+import dev.pgcapture.agent.seed.Seeder;
+import dev.pgcapture.agent.setup.CaptureSetup;
+import dev.pgcapture.agent.setup.Preflight;
+import dev.pgcapture.agent.setup.PreflightReport;
+import dev.pgcapture.controller.AgentLookup;
+import dev.pgcapture.controller.ControllerService;
+import dev.pgcapture.controller.ControllerSettings;
+import dev.pgcapture.core.PostgresUrl;
+import dev.pgcapture.core.ResolverConfig;
+import dev.pgcapture.core.grpc.GrpcChannels;
+import dev.pgcapture.core.grpc.GrpcServer;
+import dev.pgcapture.embedded.LocalPostgres;
+import dev.pgcapture.embedded.LocalPulsar;
+import dev.pgcapture.gateway.GatewayService;
+import dev.pgcapture.gateway.GatewaySettings;
+import dev.pgcapture.gateway.dump.AgentDumper;
+import dev.pgcapture.gateway.pulsar.PulsarClients;
+import dev.pgcapture.gateway.pulsar.PulsarSourceSettings;
+import dev.pgcapture.gateway.pulsar.PulsarSources;
+import dev.pgcapture.gateway.resolve.StaticResolver;
+import io.grpc.Channel;
+import io.grpc.ManagedChannel;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole system in one JVM, as {@code pgcapture standalone} runs it: a local PostgreSQL
+ * (the replica, the controller's store and, without an external source, the source), an
+ * in-process Pulsar broker, pg2pulsar on the source, a seeded replica with pulsar2pg and its
+ * Agent service, the controller and the gateway, each on its own loopback port.
+ *
+ * <p>{@link #start} brings the parts up in dependency order and returns once every one runs;
+ * {@link #await} returns when {@link #stop} is called or throws when an agent cannot go on;
+ * {@link #close} stops everything in reverse order. Nothing committed at the source is lost
+ * across a stop and a start on the same data directory: the slot, the topic and the replica's
+ * checkpoint all live there.
+ */
+final class StandaloneSystem implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(StandaloneSystem.class);
+    private static final Duration SERVER_SHUTDOWN = Duration.ofSeconds(5);
+    private static final String SOURCE_DB = "source";
+    private static final String REPLICA_DB = "replica";
+    private static final String STORE_DB = "pgcapture_controller";
+    private static final String BOOKIE_PORT_FILE = "bookie-port";
+
+    /**
+     * What to run.
+     *
+     * @param dataDir where PostgreSQL and Pulsar keep their data
+     * @param ephemeral wipe the data directory at start and remove it at stop
+     * @param externalSource the database to capture; empty for a database of the local PostgreSQL
+     * @param initSource run {@code init} on an external source that is not set up for capture
+     * @param uri the consumer URI the gateway serves
+     * @param gateway the gateway's address
+     * @param controller the controller's address
+     * @param agent the replica Agent service's address
+     * @param pulsarPort the Pulsar broker's port, 0 for a free one
+     * @param pulsarHttpPort the Pulsar broker's HTTP (admin) port, 0 for a free one
+     * @param pgPort the local PostgreSQL's port, 0 for a free one
+     * @param demoRate the demo workload's transactions a second; empty for no demo
+     */
+    record Settings(Path dataDir, boolean ephemeral, Optional<PostgresUrl> externalSource, boolean initSource, String uri,
+                    HostPort gateway, HostPort controller, HostPort agent, int pulsarPort, int pulsarHttpPort, int pgPort,
+                    Optional<Double> demoRate) {
+
+        Settings {
+            Objects.requireNonNull(dataDir, "dataDir");
+            Objects.requireNonNull(uri, "uri");
+            if (uri.isBlank()) {
+                throw new IllegalArgumentException("--uri must not be blank");
+            }
+        }
+
+        String topic() {
+            return "persistent://public/default/pgcapture-" + uri.replaceAll("[^A-Za-z0-9_.-]", "_");
+        }
+    }
+
+    /** Where the running parts are, for the banner {@code standalone} prints. */
+    record Endpoints(PostgresUrl source, PostgresUrl replica, String pulsarUrl, String pulsarHttpUrl, String topic,
+                     HostPort gateway, HostPort controller, HostPort agent, Path dataDir) {
+    }
+
+    private final Settings settings;
+    private final Consumer<String> progress;
+    /** What {@link #close} undoes, last started first. */
+    private final Deque<AutoCloseable> started = new ArrayDeque<>();
+    private final CompletableFuture<Void> finished = new CompletableFuture<>();
+    private Endpoints endpoints;
+    private DemoWorkload demo;
+
+    private StandaloneSystem(Settings settings, Consumer<String> progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    /**
+     * Starts every part. On failure, what was started is stopped again before the exception
+     * leaves.
+     *
+     * @param progress receives one line per step, for the user
+     * @throws StandaloneException when a part cannot start; the message says which and why
+     */
+    static StandaloneSystem start(Settings settings, Consumer<String> progress) throws Exception {
+        StandaloneSystem system = new StandaloneSystem(settings, progress);
+        try {
+            system.startParts();
+            return system;
+        } catch (Exception | Error e) {
+            system.close();
+            throw e;
+        }
+    }
+
+    Endpoints endpoints() {
+        return endpoints;
+    }
+
+    /** Transactions the demo workload committed, 0 without a demo. */
+    long demoTransactions() {
+        return demo == null ? 0 : demo.transactions();
+    }
+
+    /**
+     * Waits until {@link #stop} is called.
+     *
+     * @throws FatalAgentException when pg2pulsar or pulsar2pg stopped because it cannot go on
+     */
+    void await() throws Exception {
+        try {
+            finished.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof Exception cause) {
+                throw cause;
+            }
+            throw e;
+        }
+    }
+
+    /** Makes {@link #await} return; any thread may call it. */
+    void stop() {
+        finished.complete(null);
+    }
+
+    private void startParts() throws Exception {
+        Path dataDir = settings.dataDir().toAbsolutePath();
+        if (settings.ephemeral()) {
+            deleteTree(dataDir);
+            started.push(() -> deleteTree(dataDir));
+        }
+        Files.createDirectories(dataDir);
+
+        progress.accept("starting PostgreSQL (data in " + dataDir.resolve("postgres") + ")");
+        LocalPostgres postgres = LocalPostgres.start(new LocalPostgres.Settings(dataDir.resolve("postgres"), settings.pgPort(), false,
+                !settings.ephemeral()));
+        started.push(postgres);
+        PostgresUrl replica = localDatabase(postgres, REPLICA_DB);
+        PostgresUrl store = localDatabase(postgres, STORE_DB);
+        PostgresUrl source = settings.externalSource().isPresent() ? settings.externalSource().get() : localDatabase(postgres, SOURCE_DB);
+
+        if (settings.demoRate().isPresent()) {
+            progress.accept("creating the demo schema in " + source);
+            DemoWorkload.createSchema(source);
+        }
+        prepareSource(source, settings.externalSource().isEmpty() || settings.initSource());
+
+        progress.accept("starting Pulsar (data in " + dataDir.resolve("pulsar") + ")");
+        LocalPulsar pulsar = LocalPulsar.start(new LocalPulsar.Settings(dataDir.resolve("pulsar"), "127.0.0.1", settings.pulsarPort(),
+                settings.pulsarHttpPort(), bookiePort(dataDir), false));
+        started.push(pulsar);
+
+        seedIfNew(source, replica);
+
+        Pg2Pulsar capture = new Pg2Pulsar(new Pg2Pulsar.Settings(source, CaptureSettings.defaults(), pulsar.serviceUrl(), pulsar.httpUrl(),
+                PulsarSinkSettings.forTopic(settings.topic()), Duration.ofDays(1)), AgentRunner.Backoff.standard());
+        runInBackground("pg2pulsar", capture::run, capture::stop);
+
+        DumpRegistry dumps = new DumpRegistry(replica, DumpLimits.defaults().cancelGrace());
+        GrpcServer agentServer = serve(settings.agent(), "replica Agent service",
+                new AgentService(replica, Clock.systemUTC(), DumpLimits.defaults(), dumps));
+        Pulsar2Pg apply = new Pulsar2Pg(new Pulsar2Pg.Settings(replica, pulsar.serviceUrl(), settings.topic(), ApplySettings.defaults()),
+                AgentRunner.Backoff.standard(), dumps, Seeder.reseeder(source, SeedSettings.DEFAULT_SLOT_WAIT));
+        runInBackground("pulsar2pg", apply::run, apply::stop);
+
+        ResolverConfig resolverConfig = ResolverConfig.of(Map.of(settings.uri(), new ResolverConfig.Entry(pulsar.serviceUrl(),
+                settings.topic(), "pgcapture-" + settings.uri(), Optional.of(settings.agent().toString()))));
+        ControllerService controller = ControllerService.open(store, AgentLookup.of(resolverConfig, "standalone"), Clock.systemUTC(),
+                ControllerSettings.defaults());
+        serve(settings.controller(), "controller", controller);
+
+        GrpcChannels agents = new GrpcChannels();
+        started.push(agents);
+        ManagedChannel controllerChannel = GrpcChannels.open(settings.controller().toString());
+        started.push(() -> GrpcChannels.shutdown(controllerChannel));
+        StaticResolver resolver = new StaticResolver(resolverConfig, new PulsarSources(PulsarSourceSettings.defaults(), Clock.systemUTC()),
+                PulsarClients.withDefaults(), url -> new AgentDumper(agents.get(url), AgentDumper.Settings.defaults()));
+        started.push(resolver);
+        serve(settings.gateway(), "gateway", new GatewayService(resolver, Optional.of((Channel) controllerChannel),
+                GatewaySettings.defaults(), Clock.systemUTC()));
+
+        if (settings.demoRate().isPresent()) {
+            demo = DemoWorkload.start(source, settings.demoRate().get());
+            started.push(demo);
+        }
+        endpoints = new Endpoints(source, replica, pulsar.serviceUrl(), pulsar.httpUrl(), settings.topic(), settings.gateway(),
+                settings.controller(), settings.agent(), dataDir);
+        log.info("standalone running: gateway {} (URI {}), controller {}, replica agent {}, topic {}, source {}, replica {}",
+                settings.gateway(), settings.uri(), settings.controller(), settings.agent(), settings.topic(), source, replica);
+    }
+
+    /** The database {@code name} of the local server, created if missing. */
+    private static PostgresUrl localDatabase(LocalPostgres postgres, String name) throws SQLException {
+        String base = "postgres://" + LocalPostgres.SUPERUSER + "@" + postgres.host() + ":" + postgres.port() + "/";
+        try (Connection c = PostgresUrl.parse(base + "postgres").connect()) {
+            boolean exists;
+            try (PreparedStatement s = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                s.setString(1, name);
+                try (ResultSet rs = s.executeQuery()) {
+                    exists = rs.next();
+                }
+            }
+            if (!exists) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("CREATE DATABASE " + name);
+                }
+            }
+        }
+        return PostgresUrl.parse(base + name);
+    }
+
+    /**
+     * Makes sure the source is set up for capture: runs {@code init} where it is allowed to, and
+     * otherwise refuses, naming what is missing and the command that sets it up.
+     */
+    private void prepareSource(PostgresUrl source, boolean mayInit) throws SQLException, StandaloneException {
+        CaptureSetup.Settings setup = CaptureSetup.Settings.defaults();
+        PreflightReport report;
+        try (Connection c = source.connect()) {
+            report = new Preflight(setup).run(c);
+        }
+        if (report.failed()) {
+            StringBuilder message = new StringBuilder("the source " + source + " cannot be captured as it is:");
+            report.lines(PreflightReport.Status.FAIL).forEach(line -> message.append("\n  ").append(line));
+            throw new StandaloneException(message.toString());
+        }
+        if (report.lines(PreflightReport.Status.NOT_INITIALIZED).isEmpty()) {
+            return;
+        }
+        if (!mayInit) {
+            StringBuilder message = new StringBuilder("the source " + source + " is not set up for capture:");
+            report.lines(PreflightReport.Status.NOT_INITIALIZED).forEach(line -> message.append("\n  ").append(line));
+            message.append("\nGive --init to let standalone run `pgcapture init` on it (event triggers, the pgcapture schema, a "
+                    + "publication and a replication slot), or run `pgcapture init --pg-url …` yourself first.");
+            throw new StandaloneException(message.toString());
+        }
+        progress.accept("setting the source up for capture (pgcapture init)");
+        try (Connection c = source.connect()) {
+            new CaptureSetup(setup).init(c).actions().forEach(action -> progress.accept("  " + action));
+        }
+    }
+
+    /** Seeds the replica from the source unless it already holds a checkpoint (a restart on the same data). */
+    private void seedIfNew(PostgresUrl source, PostgresUrl replica) throws SQLException, InterruptedException {
+        try (Connection c = replica.connect()) {
+            Optional<ReplicaPosition> position = hasReplicaSchema(c) ? ReplicaPosition.read(c) : Optional.empty();
+            if (position.isPresent()) {
+                progress.accept("the replica is already seeded; it goes on from checkpoint " + position.get().checkpoint());
+                return;
+            }
+        }
+        progress.accept("seeding the replica from the source");
+        SeedResult result = new Seeder(SeedSettings.of(source, replica), line -> progress.accept("  " + line)).run();
+        long rows = result.tables().stream().mapToLong(SeedResult.SeededTable::rows).sum();
+        progress.accept("  seeded " + result.tables().size() + " table(s), " + rows + " rows, consistent point " + result.consistentPoint());
+    }
+
+    private static boolean hasReplicaSchema(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('pgcapture.sources') IS NOT NULL")) {
+            rs.next();
+            return rs.getBoolean(1);
+        }
+    }
+
+    /**
+     * The bookie's port: its identity includes it, so a data directory keeps the port it was
+     * first given (a free one, remembered in a file next to the data).
+     */
+    private static int bookiePort(Path dataDir) throws IOException {
+        Path file = dataDir.resolve(BOOKIE_PORT_FILE);
+        if (Files.isRegularFile(file)) {
+            return Integer.parseInt(Files.readString(file).strip());
+        }
+        int port;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort();
+        }
+        Files.writeString(file, port + "\n");
+        return port;
+    }
+
+    private GrpcServer serve(HostPort address, String what, io.grpc.BindableService service) throws IOException, StandaloneException {
+        GrpcServer server = GrpcServer.on(address.bindAddress(), service);
+        try {
+            server.start();
+        } catch (IOException e) {
+            if (service instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+            }
+            throw new StandaloneException("the " + what + " cannot listen on " + address + ": " + e.getMessage()
+                    + " (is another pgcapture running? choose another address with its --*-listen option)");
+        }
+        started.push(() -> server.shutdown(SERVER_SHUTDOWN));
+        progress.accept(what + " listening on " + address);
+        return server;
+    }
+
+    /** Runs an agent on its own thread; its failure ends {@link #await} with that failure. */
+    private void runInBackground(String name, Foreground.Run run, Runnable stop) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread thread = new Thread(() -> {
+            try {
+                run.run();
+                done.complete(null);
+            } catch (Throwable e) {
+                done.completeExceptionally(e);
+                finished.completeExceptionally(e instanceof FatalAgentException ? e
+                        : new StandaloneException(name + " failed: " + e, e));
+            }
+        }, name);
+        thread.start();
+        started.push(() -> {
+            stop.run();
+            try {
+                done.get();
+            } catch (java.util.concurrent.ExecutionException alreadyReported) {
+                // Its failure ended await(); stopping it is all that is left to do.
+            }
+        });
+        progress.accept(name + " started");
+    }
+
+    /** Stops every part, last started first; the first failure is thrown after all were tried. */
+    @Override
+    public void close() throws Exception {
+        Exception first = null;
+        while (!started.isEmpty()) {
+            try {
+                started.pop().close();
+            } catch (Exception e) {
+                if (first == null) {
+                    first = e;
+                } else {
+                    first.addSuppressed(e);
+                }
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    /** A part of the standalone system cannot start or run; the message says which and why. */
+    static final class StandaloneException extends Exception {
+        StandaloneException(String message) {
+            super(message);
+        }
+
+        StandaloneException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package dev.pgcapture.cli;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.pgcapture.core.Checkpoint;
+import dev.pgcapture.core.Lsn;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code pgcapture standalone --demo} as a user runs it, from the built jar: it comes up, prints
+ * the next commands, {@code tail} shows the demo's changes, {@code schedule} dumps a table into
+ * a running tail, SIGTERM stops it cleanly, and a second start on the same data directory goes
+ * on where the first stopped.
+ */
+class StandaloneIT {
+
+    private static final Duration START = Duration.ofSeconds(120);
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static final List<String> JVM = List.of("-Xmx768m", "-XX:MaxDirectMemorySize=256m", "-XX:+UseSerialGC");
+    private static final Pattern CHECKPOINT = Pattern.compile("\"checkpoint\":\\{\"lsn\":\"([0-9A-F/]+)\",\"seq\":(\\d+)\\}");
+    private static final Pattern CUSTOMER_DUMP = Pattern.compile("\"op\":\"dump\",\"schema\":\"demo\",\"table\":\"customers\".*\"new\":\\{\"id\":(\\d+),");
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void standaloneDemo_tailShowsChanges_scheduleDumps_andARestartGoesOnWhereItStopped() throws Exception {
+        Path data = dir.resolve("data");
+        int gateway = freePort();
+        int controller = freePort();
+        List<String> standalone = List.of("standalone", "--demo", "--demo-rate", "20", "--data-dir", data.toString(),
+                "--gateway-listen", "127.0.0.1:" + gateway, "--controller-listen", "127.0.0.1:" + controller,
+                "--agent-listen", "127.0.0.1:" + freePort(), "--pulsar-port", "0", "--pulsar-http-port", "0");
+        List<String> tail = List.of("tail", "--uri", "demo", "--gateway", "127.0.0.1:" + gateway);
+        Checkpoint lastBeforeRestart;
+
+        try (JarProcess system = startStandalone("standalone-first", standalone)) {
+            String banner = system.stdout();
+            assertTrue(banner.contains("tail --uri demo --gateway 127.0.0.1:" + gateway), banner);
+            assertTrue(banner.contains("schedule --uri demo --table demo.orders --controller 127.0.0.1:" + controller), banner);
+
+            List<String> first = runToEnd("tail-first", concat(tail, "--max", "20"));
+            assertEquals(20, first.size(), String.join("\n", first));
+            for (String line : first) {
+                assertTrue(line.contains("\"schema\":\"demo\""), line);
+                assertTrue(line.matches(".*\"op\":\"(insert|update|delete)\".*"), line);
+            }
+            assertInCommitOrder(first);
+
+            try (JarProcess watching = JarProcess.start("tail-dump-" + System.nanoTime(), tail)) {
+                List<String> schedule = runToEnd("schedule", List.of("schedule", "--uri", "demo", "--table", "demo.customers",
+                        "--controller", "127.0.0.1:" + controller));
+                assertTrue(schedule.stream().anyMatch(l -> l.startsWith("done: URI demo")), String.join("\n", schedule));
+                Set<Long> dumped = new TreeSet<>();
+                await("the dump of demo.customers in the tail").atMost(WAIT).until(() -> {
+                    dumped.clear();
+                    watching.stdout().lines().map(CUSTOMER_DUMP::matcher).filter(Matcher::find)
+                            .forEach(m -> dumped.add(Long.parseLong(m.group(1))));
+                    return dumped.size() >= 100;
+                });
+                // The demo starts with customers 1..100; every one of them is in the dump once.
+                for (long id = 1; id <= 100; id++) {
+                    assertTrue(dumped.contains(id), "customer " + id + " missing from the dump");
+                }
+                watching.terminate();
+                watching.awaitExit(WAIT);
+                List<String> printed = watching.stdout().lines().filter(l -> l.startsWith("{")).toList();
+                lastBeforeRestart = printed.stream().filter(l -> !l.contains("\"op\":\"dump\"")).map(StandaloneIT::checkpointOf)
+                        .reduce((a, b) -> b).orElseThrow();
+            }
+
+            system.terminate();
+            assertEquals(0, system.awaitExit(WAIT), system.stderr());
+            assertTrue(system.stdout().contains("pgcapture standalone stopped (the demo wrote "), system.stdout());
+        }
+
+        try (JarProcess again = startStandalone("standalone-second", standalone)) {
+            assertTrue(again.stdout().contains("the replica is already seeded"), again.stdout());
+            List<String> next = runToEnd("tail-after-restart", concat(tail, "--max", "5"));
+            assertEquals(5, next.size(), String.join("\n", next));
+            assertTrue(checkpointOf(next.get(0)).compareTo(lastBeforeRestart) > 0,
+                    "after the restart the URI goes on after " + lastBeforeRestart + ", got " + next.get(0));
+            assertInCommitOrder(next);
+            again.terminate();
+            assertEquals(0, again.awaitExit(WAIT), again.stderr());
+        }
+        assertTrue(Files.isDirectory(data.resolve("postgres")), "without --ephemeral the data stays");
+    }
+
+    @Test
+    void standaloneEphemeral_removesItsDataAtStop() throws Exception {
+        Path data = dir.resolve("ephemeral");
+        List<String> standalone = List.of("standalone", "--ephemeral", "--data-dir", data.toString(),
+                "--gateway-listen", "127.0.0.1:" + freePort(), "--controller-listen", "127.0.0.1:" + freePort(),
+                "--agent-listen", "127.0.0.1:" + freePort(), "--pulsar-port", "0", "--pulsar-http-port", "0");
+        try (JarProcess system = startStandalone("standalone-ephemeral", standalone)) {
+            assertTrue(system.stdout().contains("consumer URI \"standalone\""), system.stdout());
+            assertTrue(Files.isDirectory(data.resolve("pulsar")));
+            system.terminate();
+            assertEquals(0, system.awaitExit(WAIT), system.stderr());
+        }
+        assertFalse(Files.exists(data), "--ephemeral removes " + data + " at stop");
+    }
+
+    private static JarProcess startStandalone(String name, List<String> args) throws IOException {
+        JarProcess system = JarProcess.start(name + "-" + System.nanoTime(), JVM, args);
+        await(name + " running").atMost(START).until(() -> system.stdout().contains("pgcapture standalone is running") || !system.isAlive());
+        assertTrue(system.isAlive(), name + " ended:\n" + system.stdout() + system.stderr());
+        return system;
+    }
+
+    /** Runs a command to its end (exit 0) and returns its JSON or result lines, without the JVM's warnings. */
+    private static List<String> runToEnd(String name, List<String> args) throws Exception {
+        try (JarProcess process = JarProcess.start(name + "-" + System.nanoTime(), args)) {
+            int status = process.awaitExit(WAIT);
+            assertEquals(0, status, name + " failed:\n" + process.stdout() + process.stderr());
+            return process.stdout().lines().filter(l -> !l.isBlank()).toList();
+        }
+    }
+
+    private static void assertInCommitOrder(List<String> lines) {
+        Checkpoint previous = null;
+        for (String line : lines) {
+            Checkpoint checkpoint = checkpointOf(line);
+            assertTrue(previous == null || checkpoint.compareTo(previous) > 0, previous + " then " + checkpoint);
+            previous = checkpoint;
+        }
+    }
+
+    private static Checkpoint checkpointOf(String line) {
+        Matcher m = CHECKPOINT.matcher(line);
+        assertTrue(m.find(), "a checkpoint in " + line);
+        return Checkpoint.of(Lsn.parse(m.group(1)), Integer.parseInt(m.group(2)));
+    }
+
+    private static List<String> concat(List<String> args, String... more) {
+        List<String> all = new ArrayList<>(args);
+        all.addAll(List.of(more));
+        return all;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -94,6 +94,9 @@ final class StandaloneCommand implements Callable<Integer> {
         StandaloneSystem.Settings settings = settings();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        // The broker's web server and telemetry log through java.util.logging, to stderr, warnings
+        // that mean nothing here (no WADL, no OpenTelemetry auto-configuration): only errors pass.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
         StandaloneSystem system;
         try {
             system = StandaloneSystem.start(settings, line -> {

@@ -18,15 +18,20 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.pgcapture.testkit.PostgresExtension;
+import dev.pgcapture.testkit.TestDatabase;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code pgcapture standalone --demo} as a user runs it, from the built jar: it comes up, prints
  * the next commands, {@code tail} shows the demo's changes, {@code schedule} dumps a table into
  * a running tail, SIGTERM stops it cleanly, and a second start on the same data directory goes
- * on where the first stopped.
+ * on where the first stopped. On an external source it wants {@code --init} before it sets the
+ * source up.
  */
+@ExtendWith(PostgresExtension.class)
 class StandaloneIT {
 
     private static final Duration START = Duration.ofSeconds(120);
@@ -103,18 +108,35 @@ class StandaloneIT {
     }
 
     @Test
-    void standaloneEphemeral_removesItsDataAtStop() throws Exception {
+    void standaloneOnAnExternalSource_needsInit_thenCapturesIt_andEphemeralRemovesItsData(TestDatabase source) throws Exception {
+        source.execute("CREATE TABLE notes (id int PRIMARY KEY, body text)");
         Path data = dir.resolve("ephemeral");
-        List<String> standalone = List.of("standalone", "--ephemeral", "--data-dir", data.toString(),
-                "--gateway-listen", "127.0.0.1:" + freePort(), "--controller-listen", "127.0.0.1:" + freePort(),
+        int gateway = freePort();
+        List<String> standalone = List.of("standalone", "--pg-url", source.jdbcUrl(), "--ephemeral", "--data-dir", data.toString(),
+                "--gateway-listen", "127.0.0.1:" + gateway, "--controller-listen", "127.0.0.1:" + freePort(),
                 "--agent-listen", "127.0.0.1:" + freePort(), "--pulsar-port", "0", "--pulsar-http-port", "0");
-        try (JarProcess system = startStandalone("standalone-ephemeral", standalone)) {
-            assertTrue(system.stdout().contains("consumer URI \"standalone\""), system.stdout());
-            assertTrue(Files.isDirectory(data.resolve("pulsar")));
-            system.terminate();
-            assertEquals(0, system.awaitExit(WAIT), system.stderr());
+        try {
+            try (JarProcess refused = JarProcess.start("standalone-no-init-" + System.nanoTime(), JVM, standalone)) {
+                assertEquals(1, refused.awaitExit(START), refused.stdout() + refused.stderr());
+                assertTrue(refused.stderr().contains("is not set up for capture") && refused.stderr().contains("Give --init"),
+                        refused.stderr());
+            }
+            try (JarProcess system = startStandalone("standalone-external", concat(standalone, "--init"))) {
+                assertTrue(system.stdout().contains("consumer URI \"standalone\""), system.stdout());
+                assertTrue(Files.isDirectory(data.resolve("pulsar")));
+                source.execute("INSERT INTO notes VALUES (1, 'written at the external source')");
+                List<String> lines = runToEnd("tail-external",
+                        List.of("tail", "--uri", "standalone", "--gateway", "127.0.0.1:" + gateway, "--max", "1"));
+                assertTrue(lines.get(0).contains("\"table\":\"notes\"") && lines.get(0).contains("written at the external source"),
+                        lines.get(0));
+                system.terminate();
+                assertEquals(0, system.awaitExit(WAIT), system.stderr());
+            }
+            assertFalse(Files.exists(data), "--ephemeral removes " + data + " at stop");
+        } finally {
+            // The slot is the server's, not the database's: later tests on this server may want the name.
+            source.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = 'pgcapture' AND NOT active");
         }
-        assertFalse(Files.exists(data), "--ephemeral removes " + data + " at stop");
     }
 
     private static JarProcess startStandalone(String name, List<String> args) throws IOException {

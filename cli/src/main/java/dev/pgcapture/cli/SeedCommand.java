@@ -2,6 +2,7 @@ package dev.pgcapture.cli;
 
 import dev.pgcapture.agent.capture.CaptureSettings;
 import dev.pgcapture.agent.replica.ReplicaLock;
+import dev.pgcapture.agent.replica.ReplicaPosition;
 import dev.pgcapture.agent.seed.SeedRefusedException;
 import dev.pgcapture.agent.seed.SeedResult;
 import dev.pgcapture.agent.seed.SeedSettings;
@@ -10,6 +11,8 @@ import dev.pgcapture.core.Lsn;
 import dev.pgcapture.core.PostgresUrl;
 import dev.pgcapture.core.TableName;
 import java.io.PrintWriter;
+import java.sql.Connection;
+import java.util.Optional;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -53,6 +56,10 @@ final class SeedCommand implements Callable<Integer> {
             + "replicated there and seeds from scratch; with --tables, copies those tables again even if not marked needs_seed.")
     boolean force;
 
+    @Option(names = "--if-new", description = "Do nothing and exit 0 when the replica already holds a checkpoint, for start-up "
+            + "scripts that run seed every time (docker-compose.yml does). Not with --force or --tables.")
+    boolean ifNew;
+
     @Option(names = "--slot-wait", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
             description = "How long creating the temporary slot may wait for transactions running on the source; then seed "
                     + "fails naming them.")
@@ -75,7 +82,21 @@ final class SeedCommand implements Callable<Integer> {
         SeedSettings settings = settings();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
+        if (ifNew && (force || !settings.tables().isEmpty())) {
+            throw usage("--if-new cannot be combined with --force or --tables");
+        }
         try {
+            if (ifNew) {
+                Optional<ReplicaPosition> position;
+                try (Connection c = settings.replica().connect()) {
+                    position = ReplicaPosition.find(c);
+                }
+                if (position.isPresent()) {
+                    out.println("nothing to do: " + settings.replica() + " is already seeded (checkpoint " + position.get().checkpoint() + ")");
+                    out.flush();
+                    return 0;
+                }
+            }
             SeedResult result = new Seeder(settings, line -> {
                 out.println(line);
                 out.flush();

@@ -295,7 +295,7 @@ final class StandaloneSystem implements AutoCloseable {
     /** Seeds the replica from the source unless it already holds a checkpoint (a restart on the same data). */
     private void seedIfNew(PostgresUrl source, PostgresUrl replica) throws SQLException, InterruptedException {
         try (Connection c = replica.connect()) {
-            Optional<ReplicaPosition> position = hasReplicaSchema(c) ? ReplicaPosition.read(c) : Optional.empty();
+            Optional<ReplicaPosition> position = ReplicaPosition.find(c);
             if (position.isPresent()) {
                 progress.accept("the replica is already seeded; it goes on from checkpoint " + position.get().checkpoint());
                 return;
@@ -305,13 +305,6 @@ final class StandaloneSystem implements AutoCloseable {
         SeedResult result = new Seeder(SeedSettings.of(source, replica), line -> progress.accept("  " + line)).run();
         long rows = result.tables().stream().mapToLong(SeedResult.SeededTable::rows).sum();
         progress.accept("  seeded " + result.tables().size() + " table(s), " + rows + " rows, consistent point " + result.consistentPoint());
-    }
-
-    private static boolean hasReplicaSchema(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT to_regclass('pgcapture.sources') IS NOT NULL")) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
     }
 
     /**

@@ -34,6 +34,15 @@ class SeedCommandTest {
     }
 
     @Test
+    void ifNew_withForceOrTables_isAUsageError() {
+        assertEquals(2, run(Map.of(), "seed", "--source-url", UNREACHABLE, "--replica-url", UNREACHABLE, "--if-new", "--force"));
+        assertTrue(err.toString().startsWith("--if-new cannot be combined with --force or --tables"), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, run(Map.of(), "seed", "--source-url", UNREACHABLE, "--replica-url", UNREACHABLE, "--if-new", "--tables", "a.b"));
+        assertTrue(err.toString().startsWith("--if-new cannot be combined with --force or --tables"), err.toString());
+    }
+
+    @Test
     void withoutSourceOrReplica_isAUsageErrorNamingTheOption() {
         assertEquals(2, run(Map.of(), "seed", "--replica-url", UNREACHABLE));
         assertTrue(err.toString().startsWith("Missing required option: '--source-url=URL' (or PGCAPTURE_SOURCE_URL)"), err.toString());

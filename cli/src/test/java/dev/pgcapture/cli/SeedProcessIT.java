@@ -30,14 +30,15 @@ class SeedProcessIT {
     }
 
     @Test
-    void seed_ofASmallDatabase_printsProgressAndTheConsistentPointItRecorded(TestDatabase source, TestDatabase replica) throws Exception {
+    void seed_ofASmallDatabase_printsProgressAndTheConsistentPointItRecorded_andIfNewThenDoesNothing(TestDatabase source, TestDatabase replica)
+            throws Exception {
         source.execute("CREATE TABLE orders (id int PRIMARY KEY, note text)", "INSERT INTO orders SELECT g, 'n' || g FROM generate_series(1, 1000) g",
                 "CREATE TABLE lines (order_id int, n int)", "INSERT INTO lines SELECT g % 100, g FROM generate_series(1, 500) g");
         try (Connection c = source.connect()) {
             new CaptureSetup(CaptureSetup.Settings.defaults().withSlot(source.name()).withReplicaIdentityFull(true)).init(c);
         }
         try (JarProcess seed = JarProcess.start("seed-" + source.name(), List.of("seed", "--source-url", source.jdbcUrl(),
-                "--replica-url", replica.jdbcUrl()))) {
+                "--replica-url", replica.jdbcUrl(), "--if-new"))) {
             assertEquals(0, seed.awaitExit(RUN), seed.stderr());
 
             String out = seed.stdout();
@@ -47,6 +48,15 @@ class SeedProcessIT {
             assertTrue(cp.find(), out);
             assertEquals(cp.group(1), seededLsn(replica));
             assertEquals("1000", scalar(replica, "SELECT count(*) FROM orders"));
+
+            source.execute("INSERT INTO orders VALUES (1001, 'after the seed')");
+            try (JarProcess again = JarProcess.start("seed-again-" + source.name(), List.of("seed", "--source-url", source.jdbcUrl(),
+                    "--replica-url", replica.jdbcUrl(), "--if-new"))) {
+                assertEquals(0, again.awaitExit(RUN), again.stderr());
+                assertTrue(again.stdout().startsWith("nothing to do: ") && again.stdout().contains("is already seeded"), again.stdout());
+            }
+            assertEquals(cp.group(1), seededLsn(replica));
+            assertEquals("1000", scalar(replica, "SELECT count(*) FROM orders"), "a replica already seeded is left as it was");
         } finally {
             source.execute("SELECT pg_drop_replication_slot('" + source.name() + "')");
         }

@@ -48,6 +48,21 @@ public record ReplicaPosition(Checkpoint checkpoint, Optional<Instant> commitTim
         return Checkpoint.of(new Lsn(consistentPoint.value() - 1), -1);
     }
 
+    /**
+     * The position of a database that may never have been a replica: empty when it has no
+     * {@code pgcapture.sources} at all, or holds no position in it.
+     */
+    public static Optional<ReplicaPosition> find(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT to_regclass('pgcapture.sources') IS NOT NULL");
+                ResultSet r = s.executeQuery()) {
+            r.next();
+            if (!r.getBoolean(1)) {
+                return Optional.empty();
+            }
+        }
+        return read(c);
+    }
+
     /** The replica's position, or empty when it holds none (never seeded). Needs {@link ReplicaSchema#ensure}. */
     public static Optional<ReplicaPosition> read(Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(ReplicaSchema.SQL.section("read_position"));

@@ -47,10 +47,11 @@ final class LatencyScenario {
      * @param rates transactions per second, each measured in turn
      * @param seconds how long each rate is measured
      * @param warmupSeconds the untimed warm-up at the first rate
+     * @param nativePeer whether native logical replication applies the same load to a replica at the same time, as reference
      * @param runs measured runs of every rate
      * @param timeout the longest the consumer may take to catch up after a rate's load
      */
-    record Options(List<Integer> rates, int seconds, int warmupSeconds, int runs, Duration timeout) {
+    record Options(List<Integer> rates, int seconds, int warmupSeconds, boolean nativePeer, int runs, Duration timeout) {
 
         Options {
             if (rates.isEmpty() || rates.stream().anyMatch(r -> r < 1 || r > 1_000_000)) {
@@ -76,9 +77,16 @@ final class LatencyScenario {
      * @param p50Ms median latency from the client's COMMIT returning to the handler
      * @param catchUpMs after the last commit returned, until the handler had every row
      * @param byCommitTimeP50Ms p50 of the handler's wall clock minus the source's commit timestamp
+     * @param nativeLatency the native peer's latencies (NaN without it)
      */
     record Run(int rate, long transactions, double achievedRate, double p50Ms, double p99Ms, double maxMs, double catchUpMs,
-               double byCommitTimeP50Ms, double byCommitTimeP99Ms) {
+               double byCommitTimeP50Ms, double byCommitTimeP99Ms, NativeLatency nativeLatency) {
+    }
+
+    /** Native logical replication's apply latency: the replica's {@code clock_timestamp()} at insert − the client's wall clock at COMMIT return. */
+    record NativeLatency(double p50Ms, double p99Ms, double maxMs, double catchUpMs) {
+
+        static final NativeLatency NONE = new NativeLatency(Double.NaN, Double.NaN, Double.NaN, Double.NaN);
     }
 
     /** Every run, grouped by rate in the order of {@link Options#rates}. */
@@ -94,6 +102,8 @@ final class LatencyScenario {
     private final PulsarAdmin admin;
     private final Options options;
     private AtomicLongArray committed;
+    private AtomicLongArray committedWallMicros;
+    private NativePeer nativePeer;
     private AtomicLongArray handled;
     private AtomicLongArray byCommitTimeMicros;
     private final AtomicLong handledCount = new AtomicLong();
@@ -115,6 +125,7 @@ final class LatencyScenario {
             throw new IllegalArgumentException("latency: " + total + " transactions in all is too many; lower --latency-seconds or --runs");
         }
         committed = new AtomicLongArray((int) total + 1);
+        committedWallMicros = new AtomicLongArray((int) total + 1);
         handled = new AtomicLongArray((int) total + 1);
         byCommitTimeMicros = new AtomicLongArray((int) total + 1);
         nextId = 1;
@@ -124,7 +135,10 @@ final class LatencyScenario {
         BenchSetup setup = new BenchSetup(databases, admin, names);
         try (setup) {
             setup.createDatabases("CREATE TABLE " + TABLE + " (id bigint PRIMARY KEY, n int NOT NULL, payload text, at timestamptz)");
-            try (SdkStack stack = SdkStack.start(databases, pulsar, names);
+            nativePeer = options.nativePeer() ? new NativePeer(databases, names.source(), "bench_" + label + "_native", TABLE,
+                    "native_" + label) : null;
+            try (NativePeer closeNative = nativePeer;
+                 SdkStack stack = SdkStack.start(databases, pulsar, names);
                  Consumer consumer = PgCapture.newConsumer(stack.gateway(), ConsumerOptions.builder(URI).build());
                  Connection source = databases.connect(names.source())) {
                 AtomicReference<Throwable> ended = new AtomicReference<>();
@@ -144,6 +158,12 @@ final class LatencyScenario {
                     }
                 });
                 setup.awaitSubscription(URI + "-subscription", options.timeout());
+                if (nativePeer != null) {
+                    nativePeer.start("(id bigint PRIMARY KEY, n int NOT NULL, payload text, at timestamptz)");
+                }
+                // PostgreSQL's default: COMMIT returns once its WAL is flushed, and the walsenders are woken then. With the
+                // embedded server's synchronous_commit=off, WAL would reach them only when the WAL writer flushes (every 200 ms).
+                BenchDatabases.execute(source, "SET synchronous_commit = on");
                 try (PreparedStatement insert = source.prepareStatement("INSERT INTO " + TABLE + " VALUES (?, ?, md5(?::text), now())")) {
                     if (options.warmupSeconds() > 0) {
                         int rate = options.rates().getFirst();
@@ -170,6 +190,11 @@ final class LatencyScenario {
         }
     }
 
+    private static long wallMicros() {
+        Instant now = Instant.now();
+        return now.getEpochSecond() * 1_000_000 + now.getNano() / 1_000;
+    }
+
     /** Sends {@code rate * seconds} transactions on schedule, waits until all were handled, and measures them. */
     private Run phase(PreparedStatement insert, int rate, int seconds, SdkStack stack, AtomicReference<Throwable> ended) throws Exception {
         long from = nextId;
@@ -188,6 +213,7 @@ final class LatencyScenario {
             insert.setLong(3, id);
             insert.executeUpdate();
             committed.set((int) id, System.nanoTime());
+            committedWallMicros.set((int) id, wallMicros());
         }
         long lastCommit = committed.get((int) to - 1);
         nextId = to;
@@ -213,9 +239,23 @@ final class LatencyScenario {
             byCommitTime[i] = byCommitTimeMicros.get((int) id);
             lastHandled = Math.max(lastHandled, h);
         }
+        NativeLatency nativeLatency = NativeLatency.NONE;
+        if (nativePeer != null) {
+            long[] applied = nativePeer.awaitApplied(from, to, options.timeout());
+            long[] nativeLatencies = new long[(int) count];
+            long lastApplied = 0;
+            for (long id = from; id < to; id++) {
+                int i = (int) (id - from);
+                nativeLatencies[i] = Math.max(0, applied[i] - committedWallMicros.get((int) id));
+                lastApplied = Math.max(lastApplied, applied[i]);
+            }
+            Percentiles n = Percentiles.of(nativeLatencies);
+            nativeLatency = new NativeLatency(n.percentile(50) / 1e3, n.percentile(99) / 1e3, n.max() / 1e3,
+                    (lastApplied - committedWallMicros.get((int) to - 1)) / 1e3);
+        }
         Percentiles p = Percentiles.of(latencies);
         Percentiles c = Percentiles.of(byCommitTime);
         return new Run(rate, count, count / ((lastCommit - start) / 1e9), p.percentile(50) / 1e6, p.percentile(99) / 1e6, p.max() / 1e6,
-                (lastHandled - lastCommit) / 1e6, c.percentile(50) / 1e3, c.percentile(99) / 1e3);
+                (lastHandled - lastCommit) / 1e6, c.percentile(50) / 1e3, c.percentile(99) / 1e3, nativeLatency);
     }
 }

@@ -89,6 +89,10 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--latency-warmup-seconds", defaultValue = "10", description = "latency: untimed warm-up at the first rate (default: ${DEFAULT-VALUE}).")
     int latencyWarmupSeconds;
 
+    @Option(names = "--latency-native", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "latency: native logical replication applies the same load at the same time, as reference (default: ${DEFAULT-VALUE}; --no-latency-native to leave it out).")
+    boolean latencyNative;
+
     @Option(names = "--rows-dump", defaultValue = "1000000", description = "dump: rows of the dumped table (default: ${DEFAULT-VALUE}).")
     int rowsDump;
 
@@ -119,7 +123,7 @@ public final class Main implements Callable<Integer> {
         FramingScenario.Options framingOptions = new FramingScenario.Options(messages, changesPerTransaction, runs, warmupMessages, packBytes,
                 bigBytes, smallAfterBig);
         ApplyScenario.Options applyOptions = new ApplyScenario.Options(applyTransactions, runs, timeout);
-        LatencyScenario.Options latencyOptions = new LatencyScenario.Options(latencyRates, latencySeconds, latencyWarmupSeconds, runs, timeout);
+        LatencyScenario.Options latencyOptions = new LatencyScenario.Options(latencyRates, latencySeconds, latencyWarmupSeconds, latencyNative, runs, timeout);
         DumpScenario.Options dumpOptions = new DumpScenario.Options(rowsDump, Math.min(dumpWarmupRows, rowsDump), dumpPagesPerChunk, runs, timeout);
         if (chosen.contains(Scenario.capture) && !Files.isExecutable(recvlogical)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--pg-recvlogical " + recvlogical + " is not an executable file");

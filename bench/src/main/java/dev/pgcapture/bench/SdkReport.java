@@ -36,20 +36,44 @@ final class SdkReport {
                 + " precision, so up to 1 ms too high), as a cross-check; both clocks are this machine's.");
         r.line("- **achieved rate** = transactions / (first send → last commit returned): what one connection managed next to the rest.");
         r.line("- **catch-up** = from the last commit returned until the handler had every row of the rate.");
-        r.line();
-        r.line("| target rate/s | achieved rate/s | p50 ms | p99 ms | max ms | catch-up ms | by commit timestamp: p50 ms | p99 ms |");
-        r.line("|---|---|---|---|---|---|---|---|");
-        for (List<LatencyScenario.Run> runs : result.byRate()) {
-            r.line(String.format(Locale.ROOT, "| %,d | %s | %s | %s | %s | %s | %s | %s |", runs.getFirst().rate(),
-                    samples(runs, LatencyScenario.Run::achievedRate).describe("%,.0f"),
-                    samples(runs, LatencyScenario.Run::p50Ms).describe("%.2f"),
-                    samples(runs, LatencyScenario.Run::p99Ms).describe("%.2f"),
-                    samples(runs, LatencyScenario.Run::maxMs).describe("%.1f"),
-                    samples(runs, LatencyScenario.Run::catchUpMs).describe("%.1f"),
-                    samples(runs, LatencyScenario.Run::byCommitTimeP50Ms).describe("%.2f"),
-                    samples(runs, LatencyScenario.Run::byCommitTimeP99Ms).describe("%.2f")));
+        r.line("- The generator's session runs with `synchronous_commit = on` (PostgreSQL's default; the embedded server's is off): COMMIT"
+                + " returns once its WAL is flushed (fsync is off) and the walsenders are woken then. With it off, WAL reaches them only"
+                + " when the WAL writer flushes, every 200 ms, which dominated the latency (p50 ~170 ms at both rates).");
+        if (o.nativePeer()) {
+            r.line("- **native logical replication** (reference, running at the same time on the same load): a subscription from a"
+                    + " second replica database of the same server, its own slot and publication of the table; its latency = the"
+                    + " replica's `clock_timestamp()` when the apply worker inserted the row (a column default) − the client's wall"
+                    + " clock when COMMIT returned. It ends at the row applied in a replica, pgcapture's at a handler in the consumer.");
         }
         r.line();
+        r.line("| target rate/s | peer | achieved rate/s | p50 ms | p99 ms | max ms | catch-up ms |");
+        r.line("|---|---|---|---|---|---|---|");
+        for (List<LatencyScenario.Run> runs : result.byRate()) {
+            String rate = String.format(Locale.ROOT, "%,d", runs.getFirst().rate());
+            String achieved = samples(runs, LatencyScenario.Run::achievedRate).describe("%,.0f");
+            r.line("| " + rate + " | pgcapture → SDK handler | " + achieved
+                    + " | " + samples(runs, LatencyScenario.Run::p50Ms).describe("%.2f")
+                    + " | " + samples(runs, LatencyScenario.Run::p99Ms).describe("%.2f")
+                    + " | " + samples(runs, LatencyScenario.Run::maxMs).describe("%.1f")
+                    + " | " + samples(runs, LatencyScenario.Run::catchUpMs).describe("%.1f") + " |");
+            r.line("| " + rate + " | pgcapture, by commit timestamp | " + achieved
+                    + " | " + samples(runs, LatencyScenario.Run::byCommitTimeP50Ms).describe("%.2f")
+                    + " | " + samples(runs, LatencyScenario.Run::byCommitTimeP99Ms).describe("%.2f") + " | | |");
+            if (o.nativePeer()) {
+                r.line("| " + rate + " | native logical replication → replica | " + achieved
+                        + " | " + samples(runs, x -> x.nativeLatency().p50Ms()).describe("%.2f")
+                        + " | " + samples(runs, x -> x.nativeLatency().p99Ms()).describe("%.2f")
+                        + " | " + samples(runs, x -> x.nativeLatency().maxMs()).describe("%.1f")
+                        + " | " + samples(runs, x -> x.nativeLatency().catchUpMs()).describe("%.1f") + " |");
+            }
+        }
+        r.line();
+        if (o.nativePeer()) {
+            r.line("**Ratio pgcapture p50 / native p50: " + String.join("; ", result.byRate().stream().map(runs -> String.format(Locale.ROOT,
+                    "%,d/s %s", runs.getFirst().rate(), samples(runs, x -> x.p50Ms() / x.nativeLatency().p50Ms()).describe("%.1f"))).toList())
+                    + ".**");
+            r.line();
+        }
         return r.md.toString();
     }
 

@@ -43,6 +43,7 @@ final class DumpScenario {
     private static final Logger log = LoggerFactory.getLogger(DumpScenario.class);
     private static final String TABLE = "bench_dump";
     private static final String WARMUP_TABLE = "bench_dump_warmup";
+    private static final String MARKER_TABLE = "bench_dump_marker";
     private static final String COLUMNS = " (id bigint PRIMARY KEY, n int NOT NULL, payload text, at timestamptz)";
     private static final long POLL_NANOS = Duration.ofMillis(5).toNanos();
 
@@ -100,6 +101,8 @@ final class DumpScenario {
     private final LocalPulsar pulsar;
     private final PulsarAdmin admin;
     private final Options options;
+    private Connection source;
+    private int markers;
 
     DumpScenario(BenchDatabases databases, LocalPulsar pulsar, PulsarAdmin admin, Options options) {
         this.databases = databases;
@@ -120,8 +123,10 @@ final class DumpScenario {
         try (BenchSetup setup = new BenchSetup(databases, admin, names)) {
             log.info("dump: filling {} with {} rows (and {} with {})", TABLE, options.rows(), WARMUP_TABLE, options.warmupRows());
             setup.createDatabases("CREATE TABLE " + TABLE + COLUMNS, "CREATE TABLE " + WARMUP_TABLE + COLUMNS, fill(TABLE, options.rows()),
-                    fill(WARMUP_TABLE, options.warmupRows()));
-            try (SdkStack stack = SdkStack.start(databases, pulsar, names); Connection replica = databases.connect(names.replica())) {
+                    fill(WARMUP_TABLE, options.warmupRows()), "CREATE TABLE " + MARKER_TABLE + " (id int PRIMARY KEY)");
+            try (SdkStack stack = SdkStack.start(databases, pulsar, names); Connection replica = databases.connect(names.replica());
+                 Connection source = databases.connect(names.source())) {
+                this.source = source;
                 BenchDatabases.execute(replica, "VACUUM (ANALYZE) " + TABLE);
                 BenchDatabases.execute(replica, "VACUUM (ANALYZE) " + WARMUP_TABLE);
                 long tableBytes = tableBytes(replica);
@@ -181,11 +186,12 @@ final class DumpScenario {
         AtomicLong duplicates = new AtomicLong();
         AtomicLong live = new AtomicLong();
         AtomicReference<Throwable> ended = new AtomicReference<>();
+        java.util.concurrent.atomic.AtomicBoolean marked = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.function.ToLongFunction<T> idOf = row -> row instanceof DumpRow d ? d.id() : ((WarmupRow) row).id();
         try (Consumer consumer = PgCapture.newConsumer(stack.gateway(), ConsumerOptions.builder(uri).build())) {
             Thread consuming = Thread.ofPlatform().name("bench-dump-consumer").start(() -> {
                 try {
-                    consumer.consume(Handlers.of(model, change -> {
+                    consumer.consume(Handlers.builder().otherTables(change -> marked.set(true)).on(model, change -> {
                         if (!change.isDump()) {
                             live.incrementAndGet();
                             return;
@@ -200,12 +206,13 @@ final class DumpScenario {
                             firstNanos.set(now);
                         }
                         lastNanos.set(now);
-                    }));
+                    }).build());
                 } catch (Throwable e) {
                     ended.set(e);
                 }
             });
             setup.awaitSubscription(uri + "-subscription", options.timeout());
+            awaitLive(stack, marked, ended, uri);
             long started = System.nanoTime();
             int chunks = stack.controller().scheduleTables(ScheduleTablesRequest.newBuilder().setUri(uri)
                     .addTables(TableName.newBuilder().setSchema("public").setTable(table)).setPagesPerChunk(options.pagesPerChunk()).build())
@@ -235,6 +242,27 @@ final class DumpScenario {
                         + duplicates.get() + " twice; the table has " + rows);
             }
             return new Run((firstNanos.get() - started) / 1e9, (lastNanos.get() - started) / 1e9, (complete - started) / 1e9, chunks, 0, true);
+        }
+    }
+
+    /**
+     * Commits a row to the marker table at the source and waits until the consumer has handled
+     * it: the consumer's stream is live (its subscription active, caught up), as a long-running
+     * consumer's is when a dump is scheduled.
+     */
+    private void awaitLive(SdkStack stack, java.util.concurrent.atomic.AtomicBoolean marked, AtomicReference<Throwable> ended, String uri)
+            throws Exception {
+        BenchDatabases.execute(source, "INSERT INTO " + MARKER_TABLE + " VALUES (" + (++markers) + ")");
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        while (!marked.get()) {
+            stack.check();
+            if (ended.get() != null) {
+                throw new IllegalStateException("the consumer of " + uri + " stopped", ended.get());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the consumer of " + uri + " did not receive a change within " + options.timeout());
+            }
+            LockSupport.parkNanos(POLL_NANOS);
         }
     }
 

@@ -92,14 +92,17 @@ final class SdkReport {
                 o.warmupRows()));
         r.line();
         r.line(String.format(Locale.ROOT, "- **pgcapture dump**: a consumer (exact mode, a new URI and subscription per run, one synchronous"
-                + " handler binding every row to a model record, acknowledging on return) is connected first; then `ScheduleTables` to the"
+                + " handler binding every row to a model record, acknowledging on return) is connected first and is live (it has handled a"
+                + " change committed at the source after it subscribed); then `ScheduleTables` to the"
                 + " controller (pages per chunk: %s). The gateway pauses the consumer's stream, the agent opens its snapshot on the"
                 + " replica and streams the chunks; timed from sending `ScheduleTables` until the handler has had all rows (each exactly"
                 + " once, checked) **and** the controller lists every chunk done (polled every 5 ms once the last row arrived), i.e. every"
                 + " row acknowledged.", o.pagesPerChunk() == 0 ? "the controller's default" : Integer.toString(o.pagesPerChunk())));
         r.line("- **COPY**: `COPY bench_dump TO STDOUT (FORMAT binary)` on the replica through pgjdbc's `CopyManager.copyOut` into"
                 + " `OutputStream.nullOutputStream()`; timed for the whole statement (connection already open).");
-        r.line("- start-up: from `ScheduleTables` until the handler had the first row (planning, pausing the stream, the agent's snapshot)."
+        r.line("- start-up: from `ScheduleTables` until the handler had the first row: planning, the gateway pulling the chunk,"
+                + " pausing the stream at a transaction boundary, the agent's snapshot, and the catch-up that ends after the gateway's"
+                + " quiet time (1 s by default) when no later change shows the snapshot's position."
                 + " \"streaming\" rows/s counts from the first row to the last.");
         r.line();
         r.line("| peer | rows/s | seconds | start-up s | rows/s streaming | chunks |");

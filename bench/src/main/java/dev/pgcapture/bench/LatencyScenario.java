@@ -34,7 +34,9 @@ import org.slf4j.LoggerFactory;
  * it on entry: the latency is the difference, both read in this JVM. As a cross-check the handler
  * also computes its wall-clock time minus the source's commit timestamp the change carries
  * (millisecond precision). A warm-up at the first rate comes first; after each rate the handler
- * must have seen every row before the next rate starts.
+ * must have seen every row before the next rate starts. With {@link Options#nativePeer}, native
+ * logical replication ({@link NativePeer}) applies the same load to a second replica at the same
+ * time, as a reference.
  */
 final class LatencyScenario {
 

@@ -36,7 +36,7 @@ public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
     /** The scenarios. */
-    enum Scenario { capture, framing, apply }
+    enum Scenario { capture, framing, apply, latency, dump }
 
     @Option(names = "--scenarios", split = ",", defaultValue = "capture,framing,apply", description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
     List<Scenario> scenarios;
@@ -80,6 +80,28 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--apply-transactions", defaultValue = "10000", description = "apply: single-row source transactions per run (default: ${DEFAULT-VALUE}).")
     int applyTransactions;
 
+    @Option(names = "--latency-rates", split = ",", defaultValue = "1000,5000", description = "latency: single-row transactions per second, each rate measured in turn (default: ${DEFAULT-VALUE}).")
+    List<Integer> latencyRates;
+
+    @Option(names = "--latency-seconds", defaultValue = "30", description = "latency: seconds measured per rate and run (default: ${DEFAULT-VALUE}).")
+    int latencySeconds;
+
+    @Option(names = "--latency-warmup-seconds", defaultValue = "10", description = "latency: untimed warm-up at the first rate (default: ${DEFAULT-VALUE}).")
+    int latencyWarmupSeconds;
+
+    @Option(names = "--latency-native", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "latency: native logical replication applies the same load at the same time, as reference (default: ${DEFAULT-VALUE}; --no-latency-native to leave it out).")
+    boolean latencyNative;
+
+    @Option(names = "--rows-dump", defaultValue = "1000000", description = "dump: rows of the dumped table (default: ${DEFAULT-VALUE}).")
+    int rowsDump;
+
+    @Option(names = "--dump-warmup-rows", defaultValue = "100000", description = "dump: rows of the untimed warm-up table, 0 for none (default: ${DEFAULT-VALUE}).")
+    int dumpWarmupRows;
+
+    @Option(names = "--dump-pages-per-chunk", defaultValue = "0", description = "dump: pages per chunk, 0 for the controller's default (default: ${DEFAULT-VALUE}).")
+    int dumpPagesPerChunk;
+
     @Option(names = "--timeout", defaultValue = "PT30M", description = "The longest one drain may take, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -101,6 +123,8 @@ public final class Main implements Callable<Integer> {
         FramingScenario.Options framingOptions = new FramingScenario.Options(messages, changesPerTransaction, runs, warmupMessages, packBytes,
                 bigBytes, smallAfterBig);
         ApplyScenario.Options applyOptions = new ApplyScenario.Options(applyTransactions, runs, timeout);
+        LatencyScenario.Options latencyOptions = new LatencyScenario.Options(latencyRates, latencySeconds, latencyWarmupSeconds, latencyNative, runs, timeout);
+        DumpScenario.Options dumpOptions = new DumpScenario.Options(rowsDump, Math.min(dumpWarmupRows, rowsDump), dumpPagesPerChunk, runs, timeout);
         if (chosen.contains(Scenario.capture) && !Files.isExecutable(recvlogical)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--pg-recvlogical " + recvlogical + " is not an executable file");
         }
@@ -129,8 +153,17 @@ public final class Main implements Callable<Integer> {
             if (chosen.contains(Scenario.apply)) {
                 apply = new ApplyScenario(postgres, pulsar, admin, applyOptions).run();
             }
+            List<String> sections = new ArrayList<>();
+            if (chosen.contains(Scenario.latency)) {
+                sections.add(SdkReport.latency(new LatencyScenario(new BenchDatabases(postgres), pulsar, admin, latencyOptions).run()));
+            }
+            if (chosen.contains(Scenario.dump)) {
+                sections.add(SdkReport.dump(new DumpScenario(new BenchDatabases(postgres), pulsar, admin, dumpOptions).run()));
+            }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            String markdown = new Report(environment, capture, framing, apply, took).markdown();
+            Report report = new Report(environment, capture, framing, apply, took);
+            sections.forEach(report::section);
+            String markdown = report.markdown();
             Files.createDirectories(out);
             Path file = out.resolve("bench-" + startedAt.toString().replace(":", "").replaceAll("\\.\\d+", "") + ".md");
             Files.writeString(file, markdown);

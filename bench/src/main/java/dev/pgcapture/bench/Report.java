@@ -21,6 +21,7 @@ final class Report {
     private final ApplyScenario.Result apply;
     private final Duration took;
     private final StringBuilder md = new StringBuilder();
+    private final List<String> sections = new java.util.ArrayList<>();
 
     Report(Environment environment, CaptureScenario.Result capture, FramingScenario.Result framing, ApplyScenario.Result apply,
             Duration took) {
@@ -29,6 +30,12 @@ final class Report {
         this.framing = framing;
         this.apply = apply;
         this.took = took;
+    }
+
+    /** Adds a scenario's section, rendered elsewhere, after the built-in ones. */
+    Report section(String markdown) {
+        sections.add(markdown);
+        return this;
     }
 
     String markdown() {
@@ -70,6 +77,7 @@ final class Report {
         if (apply != null) {
             apply();
         }
+        sections.forEach(md::append);
         return md.toString();
     }
 

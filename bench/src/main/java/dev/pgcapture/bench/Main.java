@@ -36,9 +36,9 @@ public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
     /** The scenarios. */
-    enum Scenario { capture, framing, apply }
+    enum Scenario { capture, framing, apply, wire }
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "capture,framing,apply", description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scenarios", split = ",", defaultValue = "capture,framing,apply,wire", description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
     List<Scenario> scenarios;
 
     @Option(names = "--runs", defaultValue = "3", description = "Measured runs per scenario and peer; the report gives their median (default: ${DEFAULT-VALUE}).")
@@ -80,6 +80,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--apply-transactions", defaultValue = "10000", description = "apply: single-row source transactions per run (default: ${DEFAULT-VALUE}).")
     int applyTransactions;
 
+    @Option(names = "--wire-rows", defaultValue = "10000", description = "wire: rows inserted into each of its two tables per run (default: ${DEFAULT-VALUE}).")
+    int wireRows;
+
     @Option(names = "--timeout", defaultValue = "PT30M", description = "The longest one drain may take, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -101,6 +104,7 @@ public final class Main implements Callable<Integer> {
         FramingScenario.Options framingOptions = new FramingScenario.Options(messages, changesPerTransaction, runs, warmupMessages, packBytes,
                 bigBytes, smallAfterBig);
         ApplyScenario.Options applyOptions = new ApplyScenario.Options(applyTransactions, runs, timeout);
+        WireScenario.Options wireOptions = new WireScenario.Options(wireRows, runs, timeout);
         if (chosen.contains(Scenario.capture) && !Files.isExecutable(recvlogical)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--pg-recvlogical " + recvlogical + " is not an executable file");
         }
@@ -120,6 +124,7 @@ public final class Main implements Callable<Integer> {
             CaptureScenario.Result capture = null;
             FramingScenario.Result framing = null;
             ApplyScenario.Result apply = null;
+            WireScenario.Result wire = null;
             if (chosen.contains(Scenario.capture)) {
                 capture = new CaptureScenario(postgres, pulsar, admin, captureOptions).run();
             }
@@ -129,8 +134,12 @@ public final class Main implements Callable<Integer> {
             if (chosen.contains(Scenario.apply)) {
                 apply = new ApplyScenario(postgres, pulsar, admin, applyOptions).run();
             }
+            if (chosen.contains(Scenario.wire)) {
+                wire = new WireScenario(postgres, pulsar, admin, wireOptions).run();
+            }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
-            String markdown = new Report(environment, capture, framing, apply, took).markdown();
+            String markdown = new Report(environment, capture, framing, apply, took).markdown()
+                    + (wire != null ? "\n" + new WireReport(wire).markdown() : "");
             Files.createDirectories(out);
             Path file = out.resolve("bench-" + startedAt.toString().replace(":", "").replaceAll("\\.\\d+", "") + ".md");
             Files.writeString(file, markdown);

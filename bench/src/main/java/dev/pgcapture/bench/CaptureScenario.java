@@ -90,8 +90,8 @@ final class CaptureScenario {
      * One measured run: how many changes, how much WAL, both peers, which drained first, and how
      * many messages pgcapture's topic received (Begin, Change and Commit each count one).
      */
-    record Run(long changes, long walBytes, PeerRun pgcapture, PeerRun recvlogical, PeerRun debezium, List<Peer> order, long topicMessages,
-               long expectedTopicMessages) {
+    record Run(long changes, long walBytes, PeerRun pgcapture, PeerRun recvlogical, PeerRun debezium, double debeziumConfirmedShare,
+               List<Peer> order, long topicMessages, long expectedTopicMessages) {
     }
 
     /** The peers, in the order of the first run; later runs rotate it by one each. */
@@ -107,6 +107,8 @@ final class CaptureScenario {
     private final PulsarAdmin admin;
     private final Options options;
     private int protoVersion;
+    /** Per Debezium slot: its confirmed position once the engine stopped. */
+    private final java.util.Map<String, Lsn> debeziumConfirmed = new java.util.HashMap<>();
 
     CaptureScenario(LocalPostgres postgres, LocalPulsar pulsar, PulsarAdmin admin, Options options) {
         this.postgres = postgres;
@@ -177,13 +179,19 @@ final class CaptureScenario {
                     throw new IllegalStateException("pgcapture's topic " + topic + " received " + inTopic + " messages; the load made "
                             + expected + " (" + changes + " changes in " + transactions + " transactions)");
                 }
-                return new Run(changes, end.value() - start.value(), pgcapture, recvlogical, debezium, order, inTopic, expected);
+                return new Run(changes, end.value() - start.value(), pgcapture, recvlogical, debezium,
+                        confirmedShare(debeziumConfirmed.get(debeziumSlot), start, end), order, inTopic, expected);
             } finally {
                 Slots.drop(admin, List.of(pgcaptureSlot, recvSlot, debeziumSlot));
                 BenchDatabases.execute(admin, "DROP DATABASE IF EXISTS " + database);
                 deleteTopic(topic);
             }
         }
+    }
+
+    /** The share of the load's WAL a slot confirmed: 1 at the end, NaN for a peer that did not run. */
+    private static double confirmedShare(Lsn confirmed, Lsn start, Lsn end) {
+        return confirmed == null ? Double.NaN : Math.max(0.0, (double) (confirmed.value() - start.value()) / (end.value() - start.value()));
     }
 
     private void load(Connection db, int rows, int updates) throws SQLException {
@@ -301,6 +309,9 @@ final class CaptureScenario {
             reached = debezium.awaitCount(changes, Duration.ofSeconds(10));
             cpu = CpuTime.ofThisJvm() - cpuBefore;
         }
+        // The engine committed offsets after every batch; what the connector confirmed on the slot
+        // from them, by the time the engine stopped, goes into the report.
+        debeziumConfirmed.put(slot, watch.confirmed());
         return new PeerRun((reached - started) / 1e9, drain.activeNanos() / 1e9, cpu, walSenderCpu[1] - walSenderCpu[0]);
     }
 

@@ -110,6 +110,12 @@ final class Report {
         line("**Ratio pgcapture / pg_recvlogical (rows/s): " + ratio.describe("%.2f") + " over the whole drain; "
                 + streamingRatio.describe("%.2f") + " while streaming.**");
         line();
+        line(String.format(Locale.ROOT, "Debezium's slot had confirmed %s of the load's WAL when its engine stopped, after every record was"
+                + " marked processed and its offsets committed: the connector confirms on the slot from its committed offsets, and here the"
+                + " slot stayed behind the load's last transaction (waiting for it was tried and timed out after 15 s). Debezium's figures"
+                + " therefore end at \"marked processed by the consumer\", pgcapture's at \"confirmed on the slot\" (after Pulsar acknowledged).",
+                samples(runs, r -> 100 * r.debeziumConfirmedShare()).describe("%.0f%%")));
+        line();
         line("**Ratio pgcapture / Debezium (rows/s): " + samples(runs, r -> r.debezium().seconds() / r.pgcapture().seconds()).describe("%.2f")
                 + " over the whole drain; " + samples(runs, r -> r.debezium().streamingSeconds() / r.pgcapture().streamingSeconds()).describe("%.2f")
                 + " while streaming.**");

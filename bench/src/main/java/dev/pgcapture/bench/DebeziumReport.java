@@ -13,8 +13,8 @@ final class DebeziumReport {
                 + " `snapshot.mode=no_data`, offsets in memory committed after every batch (`offset.flush.interval.ms=0`),"
                 + " `poll.interval.ms=5`, otherwise default settings; its change consumer only counts the records of the table and marks"
                 + " every record processed. Timed from the engine's start until the batch holding the load's last change record was"
-                + " marked finished (\"acknowledged\" = marked processed by the consumer; the slot's confirmed position follows with the"
-                + " engine's offset commit and is not waited for).";
+                + " marked finished (\"acknowledged\" = marked processed by the consumer; the slot's confirmed position is not waited"
+                + " for, see below).";
     }
 
     static String debeziumVersion() {

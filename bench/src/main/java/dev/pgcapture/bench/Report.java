@@ -96,8 +96,8 @@ final class Report {
         line("- **Debezium**: " + DebeziumReport.peerDescription());
         line("- start-up: from the peer's start until its slot became active (pgcapture: Pulsar client, topic policies, exclusive producer,"
                 + " reading the topic's last checkpoint, replication connection). \"streaming\" excludes it.");
-        line("- CPU: pgcapture's is this whole JVM's (agent, Pulsar client **and broker**); the walsender's is the server process decoding for that"
-                + " peer.");
+        line("- CPU: pgcapture's is this whole JVM's (agent, Pulsar client **and broker**), Debezium's too (the broker idle meanwhile);"
+                + " the walsender's is the server process decoding for that peer.");
         line();
         line("| peer | rows/s (whole drain) | rows/s (streaming) | drain s | start-up s | client CPU s | walsender CPU s |");
         line("|---|---|---|---|---|---|---|");

@@ -31,7 +31,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,10 +49,8 @@ final class WireClient implements ClientResponseObserver<CaptureRequest, Capture
 
     private static final String URI = "bench-wire";
 
-    private final List<String> tables;
+    private final WireTallies tallies;
     private final long expected;
-    private final WireTally wire;
-    private final WireTally protobuf;
     private final ConcurrentLinkedQueue<Long> wireSizes = new ConcurrentLinkedQueue<>();
     private final AtomicLong inboundWireBytes = new AtomicLong();
     private final CompletableFuture<Void> done = new CompletableFuture<>();
@@ -61,21 +58,19 @@ final class WireClient implements ClientResponseObserver<CaptureRequest, Capture
     private ClientCallStreamObserver<CaptureRequest> requests;
     private boolean halfClosed;
 
-    private WireClient(List<String> tables, long expected, WireTally wire, WireTally protobuf) {
-        this.tables = tables;
+    private WireClient(WireTallies tallies, long expected) {
+        this.tallies = tallies;
         this.expected = expected;
-        this.wire = wire;
-        this.protobuf = protobuf;
     }
 
     /**
      * Serves {@code topic} through a gateway and receives it until {@code expected} changes of
-     * {@code tables} arrived.
+     * the tallies' tables arrived, counting them as {@link WireScenario.Measure#GRPC_WIRE} and
+     * {@link WireScenario.Measure#PROTOBUF}.
      *
      * @return every byte gRPC reported as read for the stream ({@link ClientStreamTracer#inboundWireSize})
      */
-    static long receive(String pulsarUrl, String topic, List<String> tables, long expected, WireTally wire, WireTally protobuf,
-            Duration timeout) throws Exception {
+    static long receive(String pulsarUrl, String topic, WireTallies tallies, long expected, Duration timeout) throws Exception {
         ResolverConfig config = ResolverConfig.of(Map.of(URI, new ResolverConfig.Entry(pulsarUrl, topic, URI + "-subscription", Optional.empty())));
         StaticResolver resolver = new StaticResolver(config, new PulsarSources(PulsarSourceSettings.defaults(), Clock.systemUTC()),
                 PulsarClients.withDefaults(), url -> {
@@ -86,7 +81,7 @@ final class WireClient implements ClientResponseObserver<CaptureRequest, Capture
         ManagedChannel channel = NettyChannelBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()))
                 .usePlaintext().maxInboundMessageSize(GrpcServer.DEFAULT_MAX_MESSAGE_BYTES).build();
         try {
-            WireClient client = new WireClient(tables, expected, wire, protobuf);
+            WireClient client = new WireClient(tallies, expected);
             Channel traced = ClientInterceptors.intercept(channel, client.tracing());
             DBLogGatewayGrpc.newStub(traced).capture(client);
             client.send(CaptureRequest.newBuilder().setInit(CaptureInit.newBuilder().setUri(URI).setParameters(Struct.getDefaultInstance())).build());
@@ -142,15 +137,16 @@ final class WireClient implements ClientResponseObserver<CaptureRequest, Capture
             return;
         }
         Change change = message.getChange();
-        if (message.hasChange() && tables.contains(change.getSchema() + "." + change.getTable())) {
+        String table = change.getSchema() + "." + change.getTable();
+        if (message.hasChange() && tallies.counts(table)) {
             WireTally.Op op = switch (change.getOp()) {
                 case INSERT -> WireTally.Op.INSERT;
                 case UPDATE -> WireTally.Op.UPDATE;
                 case DELETE -> WireTally.Op.DELETE;
                 default -> throw new IllegalStateException("unexpected operation " + change.getOp() + " on " + change.getTable());
             };
-            wire.add(op, wireSize);
-            protobuf.add(op, message.getSerializedSize());
+            tallies.add(WireScenario.Measure.GRPC_WIRE, table, op, wireSize);
+            tallies.add(WireScenario.Measure.PROTOBUF, table, op, message.getSerializedSize());
             counted++;
         }
         send(CaptureRequest.newBuilder().setAck(CaptureAck.newBuilder().setCheckpoint(message.getCheckpoint())).build());

@@ -54,6 +54,20 @@ final class WireReport {
             line(row.toString());
         }
         line();
+        line("All changes per table (bytes per change):");
+        line();
+        List<String> tables = runs.getFirst().tallies().tables();
+        line("| encoding | " + String.join(" | ", tables.stream().map(t -> "`" + t + "`").toList()) + " |");
+        line("|---|" + "---|".repeat(tables.size()));
+        for (WireScenario.Measure m : WireScenario.Measure.values()) {
+            int prefix = m == WireScenario.Measure.GRPC_WIRE ? 5 : 0;
+            StringBuilder row = new StringBuilder("| " + m.description + (prefix > 0 ? " + 5-byte prefix" : "") + " |");
+            for (String table : tables) {
+                row.append(' ').append(samples(runs, r -> r.tallies().get(m, table).perChange() + prefix).describe("%.1f")).append(" |");
+            }
+            line(row.toString());
+        }
+        line();
         line("**Ratio Debezium JSON bytes / pgcapture gRPC bytes (all changes, key + value vs. message + prefix): "
                 + samples(runs, r -> ratio(r, WireScenario.Measure.JSON_SCHEMAS)).describe("%.2f") + " with schemas; "
                 + samples(runs, r -> ratio(r, WireScenario.Measure.JSON_PLAIN)).describe("%.2f") + " without schemas.**");

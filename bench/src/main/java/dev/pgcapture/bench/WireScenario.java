@@ -84,7 +84,7 @@ final class WireScenario {
     }
 
     /** One run: a tally per measure, and how many HTTP/2-level bytes the client read in all. */
-    record Run(java.util.Map<Measure, WireTally> tallies, long grpcInboundWireBytes) {
+    record Run(WireTallies tallies, long grpcInboundWireBytes) {
     }
 
     /** Everything the report needs. */
@@ -135,16 +135,12 @@ final class WireScenario {
                 load(db);
                 Lsn end = BenchDatabases.currentInsertLsn(db);
                 publish(adminDb, database, pgcaptureSlot, end, topic);
-                java.util.Map<Measure, WireTally> tallies = new java.util.EnumMap<>(Measure.class);
-                for (Measure m : Measure.values()) {
-                    tallies.put(m, new WireTally());
-                }
+                WireTallies tallies = new WireTallies(List.of("public." + NARROW, "public." + WIDE));
                 long total = 0;
                 for (WireTally.Op op : WireTally.Op.values()) {
                     total += options.changes(op);
                 }
-                long wireBytes = WireClient.receive(pulsar.serviceUrl(), topic, List.of("public." + NARROW, "public." + WIDE), total,
-                        tallies.get(Measure.GRPC_WIRE), tallies.get(Measure.PROTOBUF), options.timeout());
+                long wireBytes = WireClient.receive(pulsar.serviceUrl(), topic, tallies, total, options.timeout());
                 debezium(database, debeziumSlot, label, total, tallies);
                 for (Measure m : Measure.values()) {
                     for (WireTally.Op op : WireTally.Op.values()) {
@@ -214,7 +210,7 @@ final class WireScenario {
     }
 
     /** Debezium's engine on its slot; every change record's key and value serialized to JSON both ways. */
-    private void debezium(String database, String slot, String label, long total, java.util.Map<Measure, WireTally> tallies) throws Exception {
+    private void debezium(String database, String slot, String label, long total, WireTallies tallies) throws Exception {
         JsonConverter keySchemas = converter(true, true);
         JsonConverter valueSchemas = converter(true, false);
         JsonConverter keyPlain = converter(false, true);
@@ -226,10 +222,12 @@ final class WireScenario {
                     int valuePlainBytes = valuePlain.fromConnectData(record.topic(), record.valueSchema(), record.value()).length;
                     int keyWithSchemas = keySchemas.fromConnectData(record.topic(), record.keySchema(), record.key()).length;
                     int keyPlainBytes = keyPlain.fromConnectData(record.topic(), record.keySchema(), record.key()).length;
-                    tallies.get(Measure.JSON_SCHEMAS).add(op, keyWithSchemas + valueWithSchemas);
-                    tallies.get(Measure.JSON_PLAIN).add(op, keyPlainBytes + valuePlainBytes);
-                    tallies.get(Measure.JSON_SCHEMAS_VALUE).add(op, valueWithSchemas);
-                    tallies.get(Measure.JSON_PLAIN_VALUE).add(op, valuePlainBytes);
+                    // Topics are <prefix>.<schema>.<table>.
+                    String table = record.topic().substring(DebeziumPeer.TOPIC_PREFIX.length() + 1);
+                    tallies.add(Measure.JSON_SCHEMAS, table, op, keyWithSchemas + valueWithSchemas);
+                    tallies.add(Measure.JSON_PLAIN, table, op, keyPlainBytes + valuePlainBytes);
+                    tallies.add(Measure.JSON_SCHEMAS_VALUE, table, op, valueWithSchemas);
+                    tallies.add(Measure.JSON_PLAIN_VALUE, table, op, valuePlainBytes);
                 })) {
             debezium.start();
             debezium.awaitCount(total, options.timeout());

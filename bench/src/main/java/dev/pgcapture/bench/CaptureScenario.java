@@ -16,7 +16,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pulsar.client.admin.PulsarAdmin;
@@ -108,7 +111,7 @@ final class CaptureScenario {
     private final Options options;
     private int protoVersion;
     /** Per Debezium slot: its confirmed position once the engine stopped. */
-    private final java.util.Map<String, Lsn> debeziumConfirmed = new java.util.HashMap<>();
+    private final Map<String, Lsn> debeziumConfirmed = new HashMap<>();
 
     CaptureScenario(LocalPostgres postgres, LocalPulsar pulsar, PulsarAdmin admin, Options options) {
         this.postgres = postgres;
@@ -131,7 +134,7 @@ final class CaptureScenario {
         List<Run> runs = new ArrayList<>();
         for (int i = 1; i <= options.runs(); i++) {
             List<Peer> order = new ArrayList<>(List.of(Peer.values()));
-            java.util.Collections.rotate(order, -(i - 1));
+            Collections.rotate(order, -(i - 1));
             Run run = oneRun("run" + i, options.rows(), options.updates(), order);
             log.info("capture run {}: {} changes; pgcapture {} s ({} rows/s), pg_recvlogical {} s ({} rows/s), Debezium {} s ({} rows/s)", i,
                     run.changes(),

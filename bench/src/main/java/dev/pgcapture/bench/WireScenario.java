@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.connect.data.Struct;
@@ -236,7 +237,7 @@ final class WireScenario {
 
     private static JsonConverter converter(boolean schemas, boolean isKey) {
         JsonConverter converter = new JsonConverter();
-        converter.configure(java.util.Map.of("schemas.enable", Boolean.toString(schemas)), isKey);
+        converter.configure(Map.of("schemas.enable", Boolean.toString(schemas)), isKey);
         return converter;
     }
 }

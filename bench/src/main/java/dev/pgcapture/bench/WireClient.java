@@ -49,6 +49,15 @@ final class WireClient implements ClientResponseObserver<CaptureRequest, Capture
 
     private static final String URI = "bench-wire";
 
+    /**
+     * What the client received until the last expected change: the message bodies gRPC reported
+     * read ({@link ClientStreamTracer#inboundWireSize}), and every byte the gateway sent on the
+     * TCP connection (counted by a {@link CountingRelay} between the two: HTTP/2 framing, headers
+     * and control frames included).
+     */
+    record Received(long messageBodyBytes, long connectionBytes) {
+    }
+
     private final WireTallies tallies;
     private final long expected;
     private final ConcurrentLinkedQueue<Long> wireSizes = new ConcurrentLinkedQueue<>();
@@ -68,9 +77,9 @@ final class WireClient implements ClientResponseObserver<CaptureRequest, Capture
      * the tallies' tables arrived, counting them as {@link WireScenario.Measure#GRPC_WIRE} and
      * {@link WireScenario.Measure#PROTOBUF}.
      *
-     * @return every byte gRPC reported as read for the stream ({@link ClientStreamTracer#inboundWireSize})
+     * @return the bytes the client received
      */
-    static long receive(String pulsarUrl, String topic, WireTallies tallies, long expected, Duration timeout) throws Exception {
+    static Received receive(String pulsarUrl, String topic, WireTallies tallies, long expected, Duration timeout) throws Exception {
         ResolverConfig config = ResolverConfig.of(Map.of(URI, new ResolverConfig.Entry(pulsarUrl, topic, URI + "-subscription", Optional.empty())));
         StaticResolver resolver = new StaticResolver(config, new PulsarSources(PulsarSourceSettings.defaults(), Clock.systemUTC()),
                 PulsarClients.withDefaults(), url -> {
@@ -78,16 +87,18 @@ final class WireClient implements ClientResponseObserver<CaptureRequest, Capture
                 });
         GrpcServer server = GrpcServer.on(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
                 new GatewayService(resolver, Optional.empty(), GatewaySettings.defaults(), Clock.systemUTC())).start();
-        ManagedChannel channel = NettyChannelBuilder.forAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()))
+        CountingRelay relay = new CountingRelay(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.port()));
+        ManagedChannel channel = NettyChannelBuilder.forAddress(relay.address())
                 .usePlaintext().maxInboundMessageSize(GrpcServer.DEFAULT_MAX_MESSAGE_BYTES).build();
-        try {
+        try (relay) {
             WireClient client = new WireClient(tallies, expected);
             Channel traced = ClientInterceptors.intercept(channel, client.tracing());
             DBLogGatewayGrpc.newStub(traced).capture(client);
             client.send(CaptureRequest.newBuilder().setInit(CaptureInit.newBuilder().setUri(URI).setParameters(Struct.getDefaultInstance())).build());
             client.done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Received received = new Received(client.inboundWireBytes.get(), relay.bytesToClients());
             client.send(null);
-            return client.inboundWireBytes.get();
+            return received;
         } finally {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
             try {

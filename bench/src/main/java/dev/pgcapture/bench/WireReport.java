@@ -32,7 +32,7 @@ final class WireReport {
                 + " `StaticResolver`, default settings, served by `GrpcServer.on` over Netty on loopback) streams it to a `Capture` client over Netty"
                 + " that acknowledges every message. Per change: the size gRPC read off the wire for its `CaptureMessage`"
                 + " (`ClientStreamTracer.inboundMessageRead`; no compression is negotiated, so it is the protobuf size) **plus gRPC's 5-byte"
-                + " message prefix**; HTTP/2 frame headers (9 bytes per DATA frame, which may carry several messages) are not counted.");
+                + " message prefix**; HTTP/2 frame headers (9 bytes per DATA frame, which may carry several messages) are not counted here, but in the connection's bytes below.");
         line("- **pgcapture protobuf**: `CaptureMessage.getSerializedSize()` of the same message (change with its checkpoint and commit time),"
                 + " no gRPC framing.");
         line("- **Debezium JSON**: " + "Debezium's embedded engine on its own slot (as in scenario `capture`); each change record's key and value"
@@ -81,11 +81,24 @@ final class WireReport {
         }
         line(perOp.toString());
         line();
-        line("Every byte gRPC reported read for the stream (`ClientStreamTracer.inboundWireSize`), per change: "
-                + samples(runs, r -> (double) r.grpcInboundWireBytes() / r.tallies().get(WireScenario.Measure.GRPC_WIRE).changes()).describe("%.1f")
-                + " (message bodies only; Begin/Commit are not sent by the gateway).");
+        line("Everything the client received, per change: "
+                + samples(runs, r -> (double) r.received().messageBodyBytes() / changes(r)).describe("%.1f")
+                + " bytes of message bodies as gRPC reported them read (`ClientStreamTracer.inboundWireSize`; Begin and Commit are not sent"
+                + " by the gateway); " + samples(runs, r -> (double) r.received().connectionBytes() / changes(r)).describe("%.1f")
+                + " bytes on the TCP connection from the gateway (counted by a relay between client and gateway: gRPC prefixes, HTTP/2 frame"
+                + " headers, response headers, SETTINGS, PINGs and WINDOW_UPDATEs included; TCP/IP headers not).");
+        line();
+        line("**Ratio Debezium JSON bytes / bytes on pgcapture's TCP connection, per change: "
+                + samples(runs, r -> r.tallies().get(WireScenario.Measure.JSON_SCHEMAS).perChange() * changes(r) / r.received().connectionBytes())
+                .describe("%.2f") + " with schemas; "
+                + samples(runs, r -> r.tallies().get(WireScenario.Measure.JSON_PLAIN).perChange() * changes(r) / r.received().connectionBytes())
+                .describe("%.2f") + " without schemas** (Kafka's own record framing and batching, the other side's equivalent, not counted).");
         line();
         return md.toString();
+    }
+
+    private static long changes(WireScenario.Run run) {
+        return run.tallies().get(WireScenario.Measure.GRPC_WIRE).changes();
     }
 
     private static double ratio(WireScenario.Run run, WireScenario.Measure json) {

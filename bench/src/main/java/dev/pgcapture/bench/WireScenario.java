@@ -84,8 +84,8 @@ final class WireScenario {
         }
     }
 
-    /** One run: a tally per measure, and how many HTTP/2-level bytes the client read in all. */
-    record Run(WireTallies tallies, long grpcInboundWireBytes) {
+    /** One run: the tallies, and the bytes the gRPC client received in all. */
+    record Run(WireTallies tallies, WireClient.Received received) {
     }
 
     /** Everything the report needs. */
@@ -141,7 +141,7 @@ final class WireScenario {
                 for (WireTally.Op op : WireTally.Op.values()) {
                     total += options.changes(op);
                 }
-                long wireBytes = WireClient.receive(pulsar.serviceUrl(), topic, tallies, total, options.timeout());
+                WireClient.Received received = WireClient.receive(pulsar.serviceUrl(), topic, tallies, total, options.timeout());
                 debezium(database, debeziumSlot, label, total, tallies);
                 for (Measure m : Measure.values()) {
                     for (WireTally.Op op : WireTally.Op.values()) {
@@ -151,7 +151,7 @@ final class WireScenario {
                         }
                     }
                 }
-                return new Run(tallies, wireBytes);
+                return new Run(tallies, received);
             } finally {
                 Slots.drop(adminDb, List.of(pgcaptureSlot, debeziumSlot));
                 BenchDatabases.execute(adminDb, "DROP DATABASE IF EXISTS " + database);

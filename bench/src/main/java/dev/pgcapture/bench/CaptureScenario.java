@@ -16,7 +16,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.pulsar.client.admin.PulsarAdmin;
@@ -25,14 +28,15 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Scenario {@code capture}: the same WAL drained by the pgcapture agent (in-process, into the
- * in-process broker) and by {@code pg_recvlogical} (to {@code /dev/null}).
+ * in-process broker), by {@code pg_recvlogical} (to {@code /dev/null}) and by Debezium's embedded
+ * engine (in-process, into a consumer that only counts).
  *
  * <p>Every run uses a fresh database: a table {@code (id bigint primary key, n int, payload text
  * (100 bytes), at timestamptz)}, {@link CaptureSetup} (publication, pgcapture's slot, DDL
- * triggers), then a second {@code pgoutput} slot, both before the load, so both peers decode the
- * same WAL. The load runs to completion before either peer starts; the end is
+ * triggers), then a {@code pgoutput} slot for each other peer, all before the load, so every peer
+ * decodes the same WAL. The load runs to completion before any peer starts; the end is
  * {@code pg_current_wal_insert_lsn()} after it. The peers drain one after the other, the order
- * alternating between runs.
+ * rotating between runs.
  */
 final class CaptureScenario {
 
@@ -89,12 +93,15 @@ final class CaptureScenario {
      * One measured run: how many changes, how much WAL, both peers, which drained first, and how
      * many messages pgcapture's topic received (Begin, Change and Commit each count one).
      */
-    record Run(long changes, long walBytes, PeerRun pgcapture, PeerRun recvlogical, boolean pgcaptureFirst, long topicMessages,
-               long expectedTopicMessages) {
+    record Run(long changes, long walBytes, PeerRun pgcapture, PeerRun recvlogical, PeerRun debezium, double debeziumConfirmedShare,
+               List<Peer> order, long topicMessages, long expectedTopicMessages) {
     }
 
-    /** Everything the report needs. */
-    record Result(Options options, int protoVersion, PeerRun warmup, List<Run> runs) {
+    /** The peers, in the order of the first run; later runs rotate it by one each. */
+    enum Peer { pgcapture, pg_recvlogical, debezium }
+
+    /** Everything the report needs; the warm-up runs are pgcapture's and Debezium's. */
+    record Result(Options options, int protoVersion, PeerRun warmup, PeerRun debeziumWarmup, List<Run> runs) {
     }
 
     private final LocalPostgres postgres;
@@ -103,6 +110,8 @@ final class CaptureScenario {
     private final PulsarAdmin admin;
     private final Options options;
     private int protoVersion;
+    /** Per Debezium slot: its confirmed position once the engine stopped. */
+    private final Map<String, Lsn> debeziumConfirmed = new HashMap<>();
 
     CaptureScenario(LocalPostgres postgres, LocalPulsar pulsar, PulsarAdmin admin, Options options) {
         this.postgres = postgres;
@@ -115,26 +124,33 @@ final class CaptureScenario {
     Result run() throws Exception {
         protoVersion = ReplicationSource.protoVersion(serverVersionNum());
         PeerRun warmup = null;
+        PeerRun debeziumWarmup = null;
         if (options.warmupRows() > 0) {
-            log.info("capture: warm-up with {} rows (untimed, pgcapture only)", options.warmupRows());
-            warmup = oneRun("warmup", options.warmupRows(), 0, true, false).pgcapture();
+            log.info("capture: warm-up with {} rows (untimed, pgcapture and Debezium)", options.warmupRows());
+            Run run = oneRun("warmup", options.warmupRows(), 0, List.of(Peer.pgcapture, Peer.debezium));
+            warmup = run.pgcapture();
+            debeziumWarmup = run.debezium();
         }
         List<Run> runs = new ArrayList<>();
         for (int i = 1; i <= options.runs(); i++) {
-            boolean pgcaptureFirst = i % 2 == 1;
-            Run run = oneRun("run" + i, options.rows(), options.updates(), pgcaptureFirst, true);
-            log.info("capture run {}: {} changes; pgcapture {} s ({} rows/s), pg_recvlogical {} s ({} rows/s)", i, run.changes(),
+            List<Peer> order = new ArrayList<>(List.of(Peer.values()));
+            Collections.rotate(order, -(i - 1));
+            Run run = oneRun("run" + i, options.rows(), options.updates(), order);
+            log.info("capture run {}: {} changes; pgcapture {} s ({} rows/s), pg_recvlogical {} s ({} rows/s), Debezium {} s ({} rows/s)", i,
+                    run.changes(),
                     BenchDatabases.round(run.pgcapture().seconds()), Math.round(run.changes() / run.pgcapture().seconds()),
-                    BenchDatabases.round(run.recvlogical().seconds()), Math.round(run.changes() / run.recvlogical().seconds()));
+                    BenchDatabases.round(run.recvlogical().seconds()), Math.round(run.changes() / run.recvlogical().seconds()),
+                    BenchDatabases.round(run.debezium().seconds()), Math.round(run.changes() / run.debezium().seconds()));
             runs.add(run);
         }
-        return new Result(options, protoVersion, warmup, runs);
+        return new Result(options, protoVersion, warmup, debeziumWarmup, runs);
     }
 
-    private Run oneRun(String label, int rows, int updates, boolean pgcaptureFirst, boolean withRecvlogical) throws Exception {
+    private Run oneRun(String label, int rows, int updates, List<Peer> order) throws Exception {
         String database = "bench_" + label;
         String pgcaptureSlot = "pgcapture_" + label;
         String recvSlot = "recvlogical_" + label;
+        String debeziumSlot = "debezium_" + label;
         String topic = "persistent://public/default/bench-capture-" + label + "-" + System.currentTimeMillis();
         try (Connection admin = databases.connect("postgres")) {
             BenchDatabases.execute(admin, "DROP DATABASE IF EXISTS " + database);
@@ -143,6 +159,7 @@ final class CaptureScenario {
                 BenchDatabases.execute(db, "CREATE TABLE " + TABLE + " (id bigint PRIMARY KEY, n int, payload text, at timestamptz)");
                 new CaptureSetup(CaptureSetup.Settings.defaults().withSlot(pgcaptureSlot)).init(db);
                 BenchDatabases.execute(db, "SELECT pg_create_logical_replication_slot('" + recvSlot + "', 'pgoutput')");
+                BenchDatabases.execute(db, "SELECT pg_create_logical_replication_slot('" + debeziumSlot + "', 'pgoutput')");
                 Lsn start = BenchDatabases.currentInsertLsn(db);
                 load(db, rows, updates);
                 Lsn end = BenchDatabases.currentInsertLsn(db);
@@ -150,12 +167,13 @@ final class CaptureScenario {
                 log.info("capture {}: loaded {} changes, {} MB of WAL, end {}", label, changes, (end.value() - start.value()) >> 20, end);
                 PeerRun pgcapture = null;
                 PeerRun recvlogical = null;
-                if (!pgcaptureFirst && withRecvlogical) {
-                    recvlogical = drainRecvlogical(admin, database, recvSlot, end);
-                }
-                pgcapture = drainPgcapture(admin, database, pgcaptureSlot, end, topic);
-                if (pgcaptureFirst && withRecvlogical) {
-                    recvlogical = drainRecvlogical(admin, database, recvSlot, end);
+                PeerRun debezium = null;
+                for (Peer peer : order) {
+                    switch (peer) {
+                        case pgcapture -> pgcapture = drainPgcapture(admin, database, pgcaptureSlot, end, topic);
+                        case pg_recvlogical -> recvlogical = drainRecvlogical(admin, database, recvSlot, end);
+                        case debezium -> debezium = drainDebezium(admin, database, debeziumSlot, changes, label);
+                    }
                 }
                 long transactions = (rows + perTransaction(rows) - 1) / perTransaction(rows) + (updates > 0 ? 1 : 0);
                 long expected = changes + 2 * transactions;
@@ -164,14 +182,19 @@ final class CaptureScenario {
                     throw new IllegalStateException("pgcapture's topic " + topic + " received " + inTopic + " messages; the load made "
                             + expected + " (" + changes + " changes in " + transactions + " transactions)");
                 }
-                return new Run(changes, end.value() - start.value(), pgcapture, recvlogical, pgcaptureFirst, inTopic, expected);
+                return new Run(changes, end.value() - start.value(), pgcapture, recvlogical, debezium,
+                        confirmedShare(debeziumConfirmed.get(debeziumSlot), start, end), order, inTopic, expected);
             } finally {
-                BenchDatabases.execute(admin, "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name IN ('"
-                        + pgcaptureSlot + "', '" + recvSlot + "') AND NOT active");
+                Slots.drop(admin, List.of(pgcaptureSlot, recvSlot, debeziumSlot));
                 BenchDatabases.execute(admin, "DROP DATABASE IF EXISTS " + database);
                 deleteTopic(topic);
             }
         }
+    }
+
+    /** The share of the load's WAL a slot confirmed: 1 at the end, NaN for a peer that did not run. */
+    private static double confirmedShare(Lsn confirmed, Lsn start, Lsn end) {
+        return confirmed == null ? Double.NaN : Math.max(0.0, (double) (confirmed.value() - start.value()) / (end.value() - start.value()));
     }
 
     private void load(Connection db, int rows, int updates) throws SQLException {
@@ -265,6 +288,34 @@ final class CaptureScenario {
             log.warn("pg_recvlogical exited at its end position, but slot {} confirmed only {} of {}", slot, confirmed, end);
         }
         return new PeerRun(drain.confirmedNanos() / 1e9, drain.activeNanos() / 1e9, clientCpu[0], walSenderCpu[1] - walSenderCpu[0]);
+    }
+
+    /**
+     * Debezium's engine on its own slot: timed from the engine's start until its consumer has
+     * marked the last of the load's change records processed (the batch holding it finished).
+     */
+    private PeerRun drainDebezium(Connection watchConnection, String database, String slot, long changes, String label) throws Exception {
+        SlotWatch watch = new SlotWatch(watchConnection, slot);
+        double[] walSenderCpu = {Double.NaN, Double.NaN};
+        double cpuBefore = CpuTime.ofThisJvm();
+        long started = System.nanoTime();
+        long reached;
+        double cpu;
+        SlotWatch.Drain drain;
+        try (DebeziumPeer debezium = new DebeziumPeer(postgres, database, slot, "bench-" + label, List.of("public." + TABLE), r -> { })) {
+            debezium.start();
+            // Never reached as an LSN: the watch ends when the consumer has seen every record.
+            drain = watch.awaitConfirmed(started, new Lsn(-1L >>> 1), options.timeout(), pid -> {
+                sampleWalSender(walSenderCpu, pid);
+                return debezium.counted() >= changes || debezium.stopped();
+            });
+            reached = debezium.awaitCount(changes, Duration.ofSeconds(10));
+            cpu = CpuTime.ofThisJvm() - cpuBefore;
+        }
+        // The engine committed offsets after every batch; what the connector confirmed on the slot
+        // from them, by the time the engine stopped, goes into the report.
+        debeziumConfirmed.put(slot, watch.confirmed());
+        return new PeerRun((reached - started) / 1e9, drain.activeNanos() / 1e9, cpu, walSenderCpu[1] - walSenderCpu[0]);
     }
 
     /** Keeps the first and the latest CPU reading of the slot's walsender. */

@@ -36,9 +36,9 @@ public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
     /** The scenarios. */
-    enum Scenario { capture, framing, apply, latency, dump }
+    enum Scenario { capture, framing, apply, latency, dump, wire }
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "capture,framing,apply", description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scenarios", split = ",", defaultValue = "capture,framing,apply,latency,dump,wire", description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
     List<Scenario> scenarios;
 
     @Option(names = "--runs", defaultValue = "3", description = "Measured runs per scenario and peer; the report gives their median (default: ${DEFAULT-VALUE}).")
@@ -102,6 +102,9 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--dump-pages-per-chunk", defaultValue = "0", description = "dump: pages per chunk, 0 for the controller's default (default: ${DEFAULT-VALUE}).")
     int dumpPagesPerChunk;
 
+    @Option(names = "--wire-rows", defaultValue = "10000", description = "wire: rows inserted into each of its two tables per run (default: ${DEFAULT-VALUE}).")
+    int wireRows;
+
     @Option(names = "--timeout", defaultValue = "PT30M", description = "The longest one drain may take, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -125,6 +128,7 @@ public final class Main implements Callable<Integer> {
         ApplyScenario.Options applyOptions = new ApplyScenario.Options(applyTransactions, runs, timeout);
         LatencyScenario.Options latencyOptions = new LatencyScenario.Options(latencyRates, latencySeconds, latencyWarmupSeconds, latencyNative, runs, timeout);
         DumpScenario.Options dumpOptions = new DumpScenario.Options(rowsDump, Math.min(dumpWarmupRows, rowsDump), dumpPagesPerChunk, runs, timeout);
+        WireScenario.Options wireOptions = new WireScenario.Options(wireRows, runs, timeout);
         if (chosen.contains(Scenario.capture) && !Files.isExecutable(recvlogical)) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--pg-recvlogical " + recvlogical + " is not an executable file");
         }
@@ -159,6 +163,9 @@ public final class Main implements Callable<Integer> {
             }
             if (chosen.contains(Scenario.dump)) {
                 sections.add(SdkReport.dump(new DumpScenario(new BenchDatabases(postgres), pulsar, admin, dumpOptions).run()));
+            }
+            if (chosen.contains(Scenario.wire)) {
+                sections.add(new WireReport(new WireScenario(postgres, pulsar, admin, wireOptions).run()).markdown());
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             Report report = new Report(environment, capture, framing, apply, took);

@@ -84,12 +84,13 @@ final class Report {
     private void capture() {
         CaptureScenario.Options o = capture.options();
         List<CaptureScenario.Run> runs = capture.runs();
-        line("## Scenario `capture`: the same WAL drained by pgcapture and by pg_recvlogical");
+        line("## Scenario `capture`: the same WAL drained by pgcapture, pg_recvlogical and Debezium");
         line();
         line(String.format(Locale.ROOT, "Table `(id bigint primary key, n int, payload text /* 100 bytes */, at timestamptz)`; per run a fresh"
-                + " database, %,d rows inserted in %d transaction(s)%s = %,d changes, %s MB of WAL. Both slots are created before the load;"
-                + " the load completes before either peer starts; the end is `pg_current_wal_insert_lsn()` after the load. The peers"
-                + " drain one after the other, pgcapture first in odd runs. pgoutput `proto_version=%d`, `binary=true`, publication of all tables.",
+                + " database, %,d rows inserted in %d transaction(s)%s = %,d changes, %s MB of WAL. Each peer has its own slot, all created"
+                + " before the load; the load completes before any peer starts; the end is `pg_current_wal_insert_lsn()` after the load. The"
+                + " peers drain one after the other, the order rotating between runs (" + capture.runs().stream()
+                .map(r -> r.order().stream().map(Enum::name).collect(Collectors.joining(" → "))).collect(Collectors.joining("; ")) + "). pgoutput `proto_version=%d`, `binary=true`, publication of all tables.",
                 o.rows(), o.transactions(), o.updates() > 0 ? String.format(Locale.ROOT, ", then %,d rows updated in one transaction", o.updates()) : "",
                 runs.getFirst().changes(), Samples.of(runs.stream().mapToDouble(r -> r.walBytes() / 1048576.0).toArray()).describe("%.0f"),
                 capture.protoVersion()));
@@ -100,20 +101,32 @@ final class Report {
         line("- **pg_recvlogical**: `pg_recvlogical --start --no-loop -E <end> -s 1 -F 0 -f /dev/null -o proto_version=… -o publication_names=pgcapture"
                 + " -o binary=true`; timed from process start until it exited at the end LSN (noticed within 5 ms). Its status updates come"
                 + " at whole seconds, too coarse to time by the slot; `-E` ends it exactly when the server says it has everything up to the end.");
+        line("- **Debezium**: " + DebeziumReport.peerDescription());
         line("- start-up: from the peer's start until its slot became active (pgcapture: Pulsar client, topic policies, exclusive producer,"
                 + " reading the topic's last checkpoint, replication connection). \"streaming\" excludes it.");
-        line("- CPU: pgcapture's is this whole JVM's (agent, Pulsar client **and broker**); the walsender's is the server process decoding for that"
-                + " peer.");
+        line("- CPU: pgcapture's is this whole JVM's (agent, Pulsar client **and broker**), Debezium's too (the broker idle meanwhile);"
+                + " the walsender's is the server process decoding for that peer.");
         line();
         line("| peer | rows/s (whole drain) | rows/s (streaming) | drain s | start-up s | client CPU s | walsender CPU s |");
         line("|---|---|---|---|---|---|---|");
         peerRow("pgcapture", runs, CaptureScenario.Run::pgcapture);
         peerRow("pg_recvlogical", runs, CaptureScenario.Run::recvlogical);
+        peerRow("Debezium", runs, CaptureScenario.Run::debezium);
         line();
         Samples ratio = samples(runs, r -> (double) r.recvlogical().seconds() / r.pgcapture().seconds());
         Samples streamingRatio = samples(runs, r -> r.recvlogical().streamingSeconds() / r.pgcapture().streamingSeconds());
         line("**Ratio pgcapture / pg_recvlogical (rows/s): " + ratio.describe("%.2f") + " over the whole drain; "
                 + streamingRatio.describe("%.2f") + " while streaming.**");
+        line();
+        line(String.format(Locale.ROOT, "Debezium's slot had confirmed %s of the load's WAL when its engine stopped, after every record was"
+                + " marked processed and its offsets committed: the connector confirms on the slot from its committed offsets, and here the"
+                + " slot stayed behind the load's last transaction (waiting for it was tried and timed out after 15 s). Debezium's figures"
+                + " therefore end at \"marked processed by the consumer\", pgcapture's at \"confirmed on the slot\" (after Pulsar acknowledged).",
+                samples(runs, r -> 100 * r.debeziumConfirmedShare()).describe("%.0f%%")));
+        line();
+        line("**Ratio pgcapture / Debezium (rows/s): " + samples(runs, r -> r.debezium().seconds() / r.pgcapture().seconds()).describe("%.2f")
+                + " over the whole drain; " + samples(runs, r -> r.debezium().streamingSeconds() / r.pgcapture().streamingSeconds()).describe("%.2f")
+                + " while streaming.**");
         line();
         line("pgcapture's topic received " + samples(runs, r -> r.topicMessages()).describe("%,.0f") + " messages per run, exactly the "
                 + String.format(Locale.ROOT, "%,d", runs.getFirst().expectedTopicMessages()) + " the load made (a Begin, the changes and a Commit"
@@ -121,8 +134,12 @@ final class Report {
         line();
         if (capture.warmup() != null) {
             CaptureScenario.PeerRun w = capture.warmup();
-            line(String.format(Locale.ROOT, "Warm-up (untimed in the figures above, pgcapture only, %,d rows, first agent start in a cold JVM):"
+            line(String.format(Locale.ROOT, "pgcapture's warm-up (untimed in the figures above, %,d rows, first agent start in a cold JVM):"
                     + " start-up %.2f s, drain %.2f s, JVM CPU %.1f s.", o.warmupRows(), w.startupSeconds(), w.seconds(), w.clientCpuSeconds()));
+            line();
+            CaptureScenario.PeerRun d = capture.debeziumWarmup();
+            line(String.format(Locale.ROOT, "Debezium's warm-up (untimed, same rows, first engine start in this JVM): start-up %.2f s, drain %.2f s,"
+                    + " JVM CPU %.1f s.", d.startupSeconds(), d.seconds(), d.clientCpuSeconds()));
             line();
         }
     }

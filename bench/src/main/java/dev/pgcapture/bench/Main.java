@@ -36,9 +36,9 @@ public final class Main implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(Main.class);
 
     /** The scenarios. */
-    enum Scenario { capture, framing, apply, latency, dump, wire }
+    enum Scenario { capture, framing, apply, latency, dump, wire, jmh }
 
-    @Option(names = "--scenarios", split = ",", defaultValue = "capture,framing,apply,latency,dump,wire", description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--scenarios", split = ",", defaultValue = "capture,framing,apply,latency,dump,wire,jmh", description = "Scenarios to run (default: ${DEFAULT-VALUE}).")
     List<Scenario> scenarios;
 
     @Option(names = "--runs", defaultValue = "3", description = "Measured runs per scenario and peer; the report gives their median (default: ${DEFAULT-VALUE}).")
@@ -105,6 +105,12 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--wire-rows", defaultValue = "10000", description = "wire: rows inserted into each of its two tables per run (default: ${DEFAULT-VALUE}).")
     int wireRows;
 
+    @Option(names = "--jmh-include", defaultValue = "dev\\.pgcapture\\..*Benchmark", description = "jmh: a regular expression over the benchmarks to run (default: ${DEFAULT-VALUE}).")
+    String jmhInclude;
+
+    @Option(names = "--jmh-iterations", defaultValue = "5", description = "jmh: measured iterations of 2 s per benchmark, after 3 warm-up ones (default: ${DEFAULT-VALUE}).")
+    int jmhIterations;
+
     @Option(names = "--timeout", defaultValue = "PT30M", description = "The longest one drain may take, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
@@ -166,6 +172,10 @@ public final class Main implements Callable<Integer> {
             }
             if (chosen.contains(Scenario.wire)) {
                 sections.add(new WireReport(new WireScenario(postgres, pulsar, admin, wireOptions).run()).markdown());
+            }
+            if (chosen.contains(Scenario.jmh)) {
+                JmhScenario.Options jmhOptions = new JmhScenario.Options(jmhInclude, 3, jmhIterations, 2);
+                sections.add(JmhScenario.markdown(jmhOptions, new JmhScenario(jmhOptions).run()));
             }
             Duration took = Duration.ofNanos(System.nanoTime() - started);
             Report report = new Report(environment, capture, framing, apply, took);

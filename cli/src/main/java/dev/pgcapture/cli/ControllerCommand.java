@@ -96,7 +96,7 @@ final class ControllerCommand implements Callable<Integer> {
         }
         AtomicBoolean serving = new AtomicBoolean(true);
         observed.ready(() -> serving.get() ? service.whyNotReady() : Optional.of("gRPC server shutting down"));
-        observed.logStart("controller", "gRPC on " + address.host() + ":" + server.port() + ", schedules stored in " + store
+        observed.logStart("controller listening on " + address.host() + ":" + server.port() + ", schedules stored in " + store
                 + (resolverConfig == null ? " (no resolver config: tables are not checked)" : ", agents from " + resolverConfig));
         CountDownLatch stop = new CountDownLatch(1);
         return Foreground.run("controller", () -> {

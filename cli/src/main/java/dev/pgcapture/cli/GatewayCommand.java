@@ -111,7 +111,7 @@ final class GatewayCommand implements Callable<Integer> {
         }
         AtomicBoolean serving = new AtomicBoolean(true);
         observed.ready(() -> serving.get() ? service.whyNotReady() : Optional.of("gRPC server shutting down"));
-        observed.logStart("gateway", "gRPC on " + address.host() + ":" + server.port() + ", resolver " + resolver
+        observed.logStart("gateway listening on " + address.host() + ":" + server.port() + ", resolver " + resolver
                 + (resolverConfig == null ? "" : " (" + resolverConfig + ")") + ", "
                 + controllerAddress.map(a -> "dumps from the controller at " + a).orElse("no controller: no dumps"));
         CountDownLatch stop = new CountDownLatch(1);

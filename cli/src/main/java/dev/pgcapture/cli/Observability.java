@@ -82,15 +82,15 @@ final class Observability implements AutoCloseable {
     }
 
     /**
-     * Logs, at INFO, the one line that says what this process is: {@code process}, pgcapture's
-     * and the JVM's versions, the metrics endpoint, and {@code what} (its gRPC address, slot,
-     * topic, replica or store; never a password).
+     * Logs, at INFO, the one line that says what this process is: {@code what} (the process and
+     * its gRPC address, slot, topic, replica or store; never a password), then pgcapture's and
+     * the JVM's versions and the metrics endpoint.
      */
-    void logStart(String process, String what) {
+    void logStart(String what) {
         String metrics = address.map(a -> "metrics and health on http://" + new HostPort(a.host(), port().orElse(a.port())) + "/")
                 .orElse("no metrics endpoint");
-        log.info("{} starting: pgcapture {}, Java {} ({}); {}; {}", process, Version.current(), Runtime.version(),
-                System.getProperty("java.vendor"), metrics, what);
+        log.info("{} (pgcapture {}, Java {} {}; {})", what, Version.current(), Runtime.version(),
+                System.getProperty("java.vendor"), metrics);
     }
 
     @Override

@@ -78,7 +78,7 @@ final class Pg2PulsarCommand implements Callable<Integer> {
         try (observed) {
             Pg2Pulsar agent = new Pg2Pulsar(settings, AgentRunner.Backoff.standard(), observed.registry());
             observed.ready(agent);
-            observed.logStart("pg2pulsar", "capturing slot " + settings.capture().slot() + " (publication "
+            observed.logStart("pg2pulsar capturing slot " + settings.capture().slot() + " (publication "
                     + settings.capture().publication() + ") of " + settings.source() + " to topic " + settings.sink().topic()
                     + " as producer " + settings.sink().producerName() + " at " + settings.pulsarUrl());
             return Foreground.run("pg2pulsar", agent::run, agent::stop, spec.commandLine().getErr());

@@ -85,7 +85,7 @@ final class Pulsar2PgCommand implements Callable<Integer> {
             return observability.failed("pulsar2pg", e);
         }
         try (observed) {
-            observed.logStart("pulsar2pg", "applying topic " + settings.topic() + " at " + settings.pulsarUrl() + " to the replica "
+            observed.logStart("pulsar2pg applying topic " + settings.topic() + " at " + settings.pulsarUrl() + " to the replica "
                     + settings.replica() + listenAddress.map(a -> ", Agent gRPC service on " + a.getHostString() + ":" + a.getPort())
                     .orElse(", no Agent gRPC service") + source.map(url -> ", tables re-seeded from " + url).orElse(""));
             DumpRegistry dumps = new DumpRegistry(settings.replica(), DumpLimits.defaults().cancelGrace());

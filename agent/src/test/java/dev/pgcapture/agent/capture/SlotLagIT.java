@@ -23,7 +23,8 @@ class SlotLagIT {
         try (SlotLag lag = SlotLag.register(registry, PostgresUrl.parse(db.jdbcUrl()), slot)) {
             assertTrue(Double.isNaN(registry.get("pgcapture.slot.lag").tag("slot", slot).gauge().value()), "NaN before the first sample");
 
-            db.execute("INSERT INTO items SELECT g, repeat('x', 200) FROM generate_series(1, 20000) g");
+            // Test clusters commit asynchronously: flush, so that the WAL position covers the commit.
+            db.execute("SET synchronous_commit = on", "INSERT INTO items SELECT g, repeat('x', 200) FROM generate_series(1, 20000) g");
             lag.sample();
             long behind = lag.bytes().orElseThrow();
             assertTrue(behind > 2_000_000, "20,000 rows of 200 bytes put more than 2 MB of WAL past the slot: " + behind);

@@ -1,6 +1,7 @@
 package dev.pgcapture.controller;
 
 import dev.pgcapture.core.DeliveryMode;
+import dev.pgcapture.core.Meters;
 import dev.pgcapture.core.PostgresUrl;
 import dev.pgcapture.core.Readiness;
 import dev.pgcapture.core.ResolverConfig;
@@ -26,6 +27,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -90,6 +92,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
     ControllerService(ScheduleStore store, AgentLookup agents, Clock clock, ScheduledExecutorService timer, ControllerSettings settings,
             MeterRegistry registry) {
         this.meters = new ScheduleMeters(registry, this::progressOf);
+        Meters.release(registry, "pgcapture.controller.clients", Tags.empty());
         Gauge.builder("pgcapture.controller.clients", this, ControllerService::clients)
                 .description("Gateway streams pulling dump chunks").register(registry);
         this.store = Objects.requireNonNull(store, "store");

@@ -1,7 +1,9 @@
 package dev.pgcapture.controller;
 
+import dev.pgcapture.core.Meters;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,6 +41,7 @@ final class ScheduleMeters {
     }
 
     private void gauge(String name, String uri, ToDoubleFunction<Scheduler.Progress> value, String description) {
+        Meters.release(registry, name, Tags.of("uri", uri));
         Gauge.builder(name, () -> progress.apply(uri).map(value::applyAsDouble).orElse(0.0))
                 .tag("uri", uri).description(description).register(registry);
     }

@@ -1,9 +1,11 @@
 package dev.pgcapture.gateway;
 
+import dev.pgcapture.core.Meters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
@@ -38,6 +40,8 @@ final class Counters {
         this.registry = registry;
         this.consumers = consumers;
         this.inFlight = inFlight;
+        Meters.release(registry, "pgcapture.gateway.retries", Tags.empty());
+        Meters.release(registry, "pgcapture.gateway.given.up", Tags.empty());
         FunctionCounter.builder("pgcapture.gateway.retries", retries, LongAdder::sum)
                 .description("Exact-mode requeues retried in place, every attempt counted").register(registry);
         FunctionCounter.builder("pgcapture.gateway.given.up", givenUp, LongAdder::sum)
@@ -50,6 +54,8 @@ final class Counters {
     }
 
     private UriMeters register(String uri) {
+        Meters.release(registry, "pgcapture.gateway.consumers", Tags.of("uri", uri));
+        Meters.release(registry, "pgcapture.gateway.in.flight", Tags.of("uri", uri));
         Gauge.builder("pgcapture.gateway.consumers", () -> consumers.applyAsDouble(uri)).tag("uri", uri)
                 .description("Capture streams open on the URI").register(registry);
         Gauge.builder("pgcapture.gateway.in.flight", () -> inFlight.applyAsDouble(uri)).tag("uri", uri)

@@ -1,5 +1,6 @@
 package dev.pgcapture.gateway;
 
+import dev.pgcapture.core.Meters;
 import dev.pgcapture.core.Readiness;
 import dev.pgcapture.core.SourceDumper;
 import dev.pgcapture.core.SourceResolver;
@@ -19,6 +20,7 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.util.Map;
@@ -86,6 +88,9 @@ public final class GatewayService implements DBLogGatewayGrpc.AsyncService, Bind
         this.clock = Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(registry, "registry");
         this.counters = new Counters(registry, this::consumers, this::inFlight);
+        for (String name : new String[] {"pgcapture.gateway.streams", "pgcapture.gateway.buffered", "pgcapture.gateway.stalled.streams"}) {
+            Meters.release(registry, name, Tags.empty());
+        }
         Gauge.builder("pgcapture.gateway.streams", sessions, Map::size).description("Capture streams open").register(registry);
         Gauge.builder("pgcapture.gateway.buffered", this, GatewayService::bufferedBytes).baseUnit("bytes")
                 .description("Bytes the gateway holds for its streams").register(registry);

@@ -1,8 +1,10 @@
 package dev.pgcapture.agent.capture;
 
+import dev.pgcapture.core.Meters;
 import dev.pgcapture.core.PostgresUrl;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -41,6 +43,7 @@ public final class SlotLag implements AutoCloseable {
     /** The slot lag of {@code slot} on {@code url}, its gauge registered in {@code registry}. */
     public static SlotLag register(MeterRegistry registry, PostgresUrl url, String slot) {
         SlotLag lag = new SlotLag(url, slot);
+        Meters.release(registry, "pgcapture.slot.lag", Tags.of("slot", slot));
         Gauge.builder("pgcapture.slot.lag", lag.bytes, value -> value.get() == Long.MIN_VALUE ? Double.NaN : value.get())
                 .tag("slot", slot).baseUnit("bytes")
                 .description("WAL bytes written on the source past the slot's confirmed flush position")

@@ -1,5 +1,6 @@
 package dev.pgcapture.agent.pulsar;
 
+import dev.pgcapture.core.Meters;
 import dev.pgcapture.core.PostgresTime;
 import dev.pgcapture.core.SourceMessage;
 import dev.pgcapture.proto.Message;
@@ -46,6 +47,8 @@ public final class PublishMetrics {
                 .description("Changes (rows) captured and handed to the Pulsar producer").register(registry);
         transactions = Counter.builder("pgcapture.capture.transactions").tags(tags)
                 .description("Source transactions captured and handed to the Pulsar producer").register(registry);
+        Meters.release(registry, "pgcapture.capture.lag", tags);
+        Meters.release(registry, "pgcapture.capture.last.commit.timestamp", tags);
         Gauge.builder("pgcapture.capture.lag", lagMillis, PublishMetrics::seconds).tags(tags).baseUnit("seconds")
                 .description("Seconds between the last captured transaction's commit at the source and its hand-over to the producer")
                 .register(registry);

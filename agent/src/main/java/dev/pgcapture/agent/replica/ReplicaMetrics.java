@@ -1,6 +1,7 @@
 package dev.pgcapture.agent.replica;
 
 import dev.pgcapture.core.Lsn;
+import dev.pgcapture.core.Meters;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,6 +40,8 @@ public final class ReplicaMetrics {
                 .description("Source changes (rows) applied to the replica, counted at the replica's commit").register(registry);
         transactions = Counter.builder("pgcapture.replica.transactions").tags(tags)
                 .description("Source transactions applied to the replica, counted at the replica's commit").register(registry);
+        Meters.release(registry, "pgcapture.replica.apply.lag", tags);
+        Meters.release(registry, "pgcapture.replica.applied.lsn", tags);
         Gauge.builder("pgcapture.replica.apply.lag", lagMillis,
                         millis -> millis.get() == Long.MIN_VALUE ? Double.NaN : millis.get() / 1000.0)
                 .tags(tags).baseUnit("seconds")

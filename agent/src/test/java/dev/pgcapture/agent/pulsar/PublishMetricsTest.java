@@ -59,6 +59,19 @@ class PublishMetricsTest {
     }
 
     @Test
+    void registeredAgainOnTheSameRegistry_theNewestOwnsTheGauges_andTheCountersGoOn() {
+        long micros = TimeUnit.MILLISECONDS.toMicros(Duration.between(PostgresTime.EPOCH, COMMITTED).toMillis());
+        Message.Builder commit = Message.newBuilder().setCommit(Commit.newBuilder().setCommitLsn(100).setEndLsn(120).setCommitTime(micros));
+        metrics.published(message(commit));
+        PublishMetrics restarted = PublishMetrics.register(registry, "slot1", "persistent://public/default/t",
+                Clock.fixed(COMMITTED.plusMillis(4000), ZoneOffset.UTC));
+        restarted.published(message(commit));
+
+        assertEquals(4.0, gauge("pgcapture.capture.lag"), "the restarted agent's lag, not its predecessor's");
+        assertEquals(2, registry.get("pgcapture.capture.transactions").counter().count(), "one counter across restarts");
+    }
+
+    @Test
     void anAcknowledgement_isRecordedInThePublishTimer() {
         metrics.acknowledged(TimeUnit.MILLISECONDS.toNanos(7));
         assertEquals(1, registry.get("pgcapture.pulsar.publish").timer().count());

@@ -12,8 +12,17 @@ import dev.pgcapture.testkit.PulsarExtension;
 import dev.pgcapture.testkit.TestDatabase;
 import dev.pgcapture.testkit.TestPostgres;
 import dev.pgcapture.testkit.TestPulsar;
+import dev.pgcapture.proto.CaptureInit;
+import dev.pgcapture.proto.CaptureMessage;
+import dev.pgcapture.proto.CaptureRequest;
+import dev.pgcapture.proto.DBLogGatewayGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import java.net.ServerSocket;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -21,6 +30,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.postgresql.PGConnection;
@@ -133,6 +145,65 @@ class ObservabilityIT {
             }
             await("slot " + slot + " inactive").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> slotInactive(source, slot));
             source.execute("SELECT pg_drop_replication_slot('" + slot + "')");
+        }
+    }
+
+    @Test
+    void controllerAndGateway_serveTheirMetricsAndReadiness_andTheGatewayCountsItsConsumer(TestPostgres postgres, TestPulsar pulsar)
+            throws Exception {
+        String topic = pulsar.newTopic();
+        Path resolver = Files.writeString(Files.createTempDirectory("pgcapture-resolver").resolve("resolver.json"), """
+                {"items": {"PulsarURL": "%s", "PulsarTopic": "%s", "PulsarSubscription": "items-consumer"}}
+                """.formatted(pulsar.serviceUrl(), topic));
+        TestDatabase store = postgres.newDatabase();
+        int controllerPort = freePort();
+        int controllerMetrics = freePort();
+        int gatewayPort = freePort();
+        int gatewayMetrics = freePort();
+        List<JarProcess> processes = new ArrayList<>();
+        ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gatewayPort).usePlaintext().build();
+        try {
+            processes.add(JarProcess.start("controller-" + System.nanoTime(), List.of("controller", "--listen", "127.0.0.1:" + controllerPort,
+                    "--store-url", store.jdbcUrl(), "--metrics-listen", "127.0.0.1:" + controllerMetrics)));
+            processes.add(JarProcess.start("gateway-" + System.nanoTime(), List.of("gateway", "--listen", "127.0.0.1:" + gatewayPort,
+                    "--controller", "127.0.0.1:" + controllerPort, "--resolver-config", resolver.toString(),
+                    "--metrics-listen", "127.0.0.1:" + gatewayMetrics)));
+            await("controller and gateway ready").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> status(controllerMetrics, "/health/ready") == 200 && status(gatewayMetrics, "/health/ready") == 200);
+            List<Scrape.Sample> controller = Scrape.metrics(controllerMetrics);
+            assertEquals(0.0, Scrape.value(controller, "pgcapture_controller_clients").orElseThrow(), "no gateway pulls dumps yet");
+            assertTrue(Scrape.has(controller, "jvm_memory_used_bytes"), "and the JVM's");
+
+            BlockingQueue<Throwable> ended = new LinkedBlockingQueue<>();
+            StreamObserver<CaptureRequest> requests = DBLogGatewayGrpc.newStub(channel).capture(new StreamObserver<>() {
+                @Override
+                public void onNext(CaptureMessage message) {
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    ended.add(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                    ended.add(new IllegalStateException("completed"));
+                }
+            });
+            requests.onNext(CaptureRequest.newBuilder().setInit(CaptureInit.newBuilder().setUri("items")).build());
+            await("the gateway counts its consumer").atMost(WAIT).pollInterval(Duration.ofMillis(200)).until(() ->
+                    Scrape.value(Scrape.metrics(gatewayMetrics), "pgcapture_gateway_consumers", "uri", "items").orElse(0.0) == 1);
+            List<Scrape.Sample> gateway = Scrape.metrics(gatewayMetrics);
+            assertEquals(0.0, Scrape.value(gateway, "pgcapture_gateway_in_flight", "uri", "items").orElseThrow());
+            assertEquals(1.0, Scrape.value(gateway, "pgcapture_gateway_streams").orElseThrow());
+            assertEquals(0.0, Scrape.value(gateway, "pgcapture_gateway_requeues_total", "uri", "items").orElseThrow());
+            assertTrue(ended.isEmpty(), "the stream is open: " + ended.peek());
+            requests.onCompleted();
+        } finally {
+            channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
+            for (JarProcess process : processes) {
+                process.close();
+            }
         }
     }
 

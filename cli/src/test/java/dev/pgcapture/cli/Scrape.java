@@ -83,6 +83,11 @@ final class Scrape {
                 .map(Sample::value).findFirst();
     }
 
+    /** The value of the first sample named {@code name}, for meters without tags; empty when there is none. */
+    static Optional<Double> value(List<Sample> samples, String name) {
+        return samples.stream().filter(s -> s.name().equals(name)).map(Sample::value).findFirst();
+    }
+
     /** Whether some sample is named {@code name}. */
     static boolean has(List<Sample> samples, String name) {
         return samples.stream().anyMatch(s -> s.name().equals(name));

@@ -118,14 +118,14 @@ public final class Pg2Pulsar implements Readiness {
             if (stopRequested) {
                 return;
             }
-            ScheduledExecutorService pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ddl-logs-pruner").factory());
-            pruner.scheduleWithFixedDelay(this::pruneDdlLogs, 0, PRUNE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("pg2pulsar-housekeeping").factory());
+            housekeeping.scheduleWithFixedDelay(this::pruneDdlLogs, 0, PRUNE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
             SlotLag slotLag = SlotLag.register(registry, settings.source(), settings.capture().slot());
-            pruner.scheduleWithFixedDelay(slotLag::sample, 0, SLOT_LAG_SECONDS, TimeUnit.SECONDS);
+            housekeeping.scheduleWithFixedDelay(slotLag::sample, 0, SLOT_LAG_SECONDS, TimeUnit.SECONDS);
             try {
                 agent.run();
             } finally {
-                pruner.shutdownNow();
+                housekeeping.shutdownNow();
                 slotLag.close();
             }
         }

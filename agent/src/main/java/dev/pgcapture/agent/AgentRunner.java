@@ -1,6 +1,7 @@
 package dev.pgcapture.agent;
 
 import dev.pgcapture.core.Checkpoint;
+import dev.pgcapture.core.Readiness;
 import dev.pgcapture.core.Sink;
 import dev.pgcapture.core.Source;
 import dev.pgcapture.core.SourceMessage;
@@ -26,8 +27,13 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #stop} ends the run cleanly from any thread (a signal handler): reading stops, the
  * sink is closed (it waits for what it has sent to be acknowledged), then the source is closed
  * (it confirms what was acknowledged).
+ *
+ * <p>As a {@link Readiness}, the runner is ready while a session is running — its sink set up
+ * and its source started — and its source and sink, where they are {@link Readiness} themselves
+ * (a producer's or reader's connection), are ready too; not while it starts, waits out a backoff
+ * after a failure, or has stopped.
  */
-public final class AgentRunner {
+public final class AgentRunner implements Readiness {
 
     private static final Logger log = LoggerFactory.getLogger(AgentRunner.class);
     private static final Duration POLL = Duration.ofMillis(100);
@@ -62,6 +68,11 @@ public final class AgentRunner {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile int sessions;
+    /** Why the runner is not running a session now; empty while one runs. */
+    private volatile Optional<String> idle = Optional.of("not started");
+    private volatile Optional<String> lastFailure = Optional.empty();
+    private volatile Source runningSource;
+    private volatile Sink runningSink;
     /** Whether the current session has passed a message on; a failure after progress starts the backoff over. */
     private boolean progressed;
 
@@ -100,6 +111,8 @@ public final class AgentRunner {
                     }
                     Duration wait = progressed ? backoff.initial() : delay;
                     log.warn("{} failed; retrying in {} ms: {}", name, wait.toMillis(), describe(e));
+                    lastFailure = Optional.of("session " + sessions + " failed: " + describe(e));
+                    idle = Optional.of(lastFailure.get() + "; retrying in " + wait.toMillis() + " ms");
                     log.debug("{} failure", name, e);
                     if (stopped.await(wait.toMillis(), TimeUnit.MILLISECONDS)) {
                         return;
@@ -108,8 +121,26 @@ public final class AgentRunner {
                 }
             }
         } finally {
+            idle = Optional.of("stopped");
             finished.countDown();
         }
+    }
+
+    @Override
+    public Optional<String> whyNotReady() {
+        Optional<String> why = idle;
+        if (why.isPresent()) {
+            return why;
+        }
+        for (Object part : new Object[] {runningSource, runningSink}) {
+            if (part instanceof Readiness readiness) {
+                why = readiness.whyNotReady();
+                if (why.isPresent()) {
+                    return why;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Asks the run to end cleanly; returns at once. */
@@ -134,6 +165,7 @@ public final class AgentRunner {
 
     /** One session, until stopped (returns normally) or failed (throws). */
     private void session() throws Exception {
+        idle = Optional.of("starting session " + sessions + lastFailure.map(failure -> " after: " + failure).orElse(""));
         Sink sink = sinks.get();
         Source source = null;
         boolean clean = false;
@@ -143,6 +175,9 @@ public final class AgentRunner {
             Optional<Checkpoint> last = sink.setup(committer::commit);
             source.capture(last.orElse(Checkpoint.ZERO));
             log.info("{} started{}", name, last.map(checkpoint -> ", resuming after " + checkpoint).orElse(" on an empty sink"));
+            runningSource = source;
+            runningSink = sink;
+            idle = Optional.empty();
             while (!isStopping()) {
                 SourceMessage message = source.next(POLL);
                 if (message != null) {
@@ -152,6 +187,11 @@ public final class AgentRunner {
             }
             clean = true;
         } finally {
+            runningSource = null;
+            runningSink = null;
+            if (idle.isEmpty()) {
+                idle = Optional.of("session " + sessions + " ended");
+            }
             closeQuietly(sink, "sink");
             if (source != null) {
                 closeQuietly(source, "source");

@@ -2,14 +2,21 @@ package dev.pgcapture.agent;
 
 import dev.pgcapture.agent.capture.CaptureSettings;
 import dev.pgcapture.agent.capture.ReplicationSource;
+import dev.pgcapture.agent.capture.SlotLag;
+import dev.pgcapture.agent.pulsar.PublishMetrics;
 import dev.pgcapture.agent.pulsar.PulsarSink;
 import dev.pgcapture.agent.pulsar.PulsarSinkSettings;
 import dev.pgcapture.agent.setup.DdlLogs;
 import dev.pgcapture.core.PostgresUrl;
+import dev.pgcapture.core.Readiness;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Clock;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -24,11 +31,16 @@ import org.slf4j.LoggerFactory;
  * every change, in commit order. Wires a {@link ReplicationSource} to a {@link PulsarSink}
  * under an {@link AgentRunner}, and prunes {@code pgcapture.ddl_logs} rows older than
  * {@link Settings#ddlLogsKeep()} (decoding reads the WAL, so a pruned row is never missed).
+ *
+ * <p>Ready ({@link Readiness}) while a session streams from the slot and the producer is
+ * connected. Its meters ({@link PublishMetrics}, {@link SlotLag}, sampled every
+ * {@value #SLOT_LAG_SECONDS} seconds) go to the registry it is given, tagged with the slot and topic.
  */
-public final class Pg2Pulsar {
+public final class Pg2Pulsar implements Readiness {
 
     private static final Logger log = LoggerFactory.getLogger(Pg2Pulsar.class);
     private static final Duration PRUNE_EVERY = Duration.ofMinutes(10);
+    static final int SLOT_LAG_SECONDS = 5;
 
     /**
      * What to capture and where to publish it.
@@ -63,12 +75,26 @@ public final class Pg2Pulsar {
 
     private final Settings settings;
     private final AgentRunner.Backoff backoff;
+    private final MeterRegistry registry;
     private volatile AgentRunner runner;
     private volatile boolean stopRequested;
 
+    /** An agent whose meters go nowhere. */
     public Pg2Pulsar(Settings settings, AgentRunner.Backoff backoff) {
+        this(settings, backoff, new CompositeMeterRegistry());
+    }
+
+    /** An agent that registers its meters in {@code registry} (when {@link #run} starts). */
+    public Pg2Pulsar(Settings settings, AgentRunner.Backoff backoff, MeterRegistry registry) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
+        this.registry = Objects.requireNonNull(registry, "registry");
+    }
+
+    @Override
+    public Optional<String> whyNotReady() {
+        AgentRunner agent = runner;
+        return agent == null ? Optional.of(stopRequested ? "stopped" : "not started") : agent.whyNotReady();
     }
 
     /**
@@ -82,20 +108,25 @@ public final class Pg2Pulsar {
              PulsarAdmin admin = PulsarAdmin.builder().serviceHttpUrl(settings.pulsarAdminUrl()).build()) {
             String name = "pg2pulsar (slot " + settings.capture().slot() + " of " + settings.source()
                     + " to topic " + settings.sink().topic() + ")";
+            PublishMetrics metrics = PublishMetrics.register(registry, settings.capture().slot(), settings.sink().topic(),
+                    Clock.systemUTC());
             AgentRunner agent = new AgentRunner(name,
                     () -> new ReplicationSource(settings.source(), settings.capture()),
-                    () -> new PulsarSink(client, admin, settings.sink()),
+                    () -> new PulsarSink(client, admin, settings.sink(), metrics),
                     backoff);
             runner = agent;
             if (stopRequested) {
                 return;
             }
-            ScheduledExecutorService pruner = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("ddl-logs-pruner").factory());
-            pruner.scheduleWithFixedDelay(this::pruneDdlLogs, 0, PRUNE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("pg2pulsar-housekeeping").factory());
+            housekeeping.scheduleWithFixedDelay(this::pruneDdlLogs, 0, PRUNE_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+            SlotLag slotLag = SlotLag.register(registry, settings.source(), settings.capture().slot());
+            housekeeping.scheduleWithFixedDelay(slotLag::sample, 0, SLOT_LAG_SECONDS, TimeUnit.SECONDS);
             try {
                 agent.run();
             } finally {
-                pruner.shutdownNow();
+                housekeeping.shutdownNow();
+                slotLag.close();
             }
         }
     }

@@ -3,10 +3,16 @@ package dev.pgcapture.agent;
 import dev.pgcapture.agent.pulsar.TopicSource;
 import dev.pgcapture.agent.replica.ApplySettings;
 import dev.pgcapture.agent.replica.DumpInterlock;
+import dev.pgcapture.agent.replica.ReplicaMetrics;
 import dev.pgcapture.agent.replica.ReplicaSink;
 import dev.pgcapture.agent.replica.TableReseeder;
 import dev.pgcapture.core.PostgresUrl;
+import dev.pgcapture.core.Readiness;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import java.time.Clock;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.apache.pulsar.client.api.PulsarClientException;
 
@@ -16,8 +22,11 @@ import org.apache.pulsar.client.api.PulsarClientException;
  * {@link TopicSource} to a {@link ReplicaSink} under an {@link AgentRunner}: a lost connection is
  * retried with backoff from the replica's checkpoint; a change that cannot be applied, a second
  * applier on the replica or a replica never seeded end the run with a {@link FatalAgentException}.
+ *
+ * <p>Ready ({@link Readiness}) while a session reads the topic with a connected reader and
+ * applies; its {@link ReplicaMetrics} go to the registry it is given.
  */
-public final class Pulsar2Pg {
+public final class Pulsar2Pg implements Readiness {
 
     /**
      * What to apply and where.
@@ -45,6 +54,7 @@ public final class Pulsar2Pg {
     private final AgentRunner.Backoff backoff;
     private final DumpInterlock interlock;
     private final TableReseeder reseeder;
+    private final MeterRegistry registry;
     private volatile AgentRunner runner;
     private volatile boolean stopRequested;
 
@@ -54,6 +64,13 @@ public final class Pulsar2Pg {
      * @param reseeder seeds tables the source rewrote; null to log the command to run instead
      */
     public Pulsar2Pg(Settings settings, AgentRunner.Backoff backoff, DumpInterlock interlock, TableReseeder reseeder) {
+        this(settings, backoff, interlock, reseeder, new CompositeMeterRegistry());
+    }
+
+    /** An applier that registers its meters in {@code registry} (when {@link #run} starts). */
+    public Pulsar2Pg(Settings settings, AgentRunner.Backoff backoff, DumpInterlock interlock, TableReseeder reseeder,
+            MeterRegistry registry) {
+        this.registry = Objects.requireNonNull(registry, "registry");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.interlock = Objects.requireNonNull(interlock, "interlock");
@@ -69,9 +86,10 @@ public final class Pulsar2Pg {
     public void run() throws FatalAgentException, InterruptedException, PulsarClientException {
         try (PulsarClient client = PulsarClient.builder().serviceUrl(settings.pulsarUrl()).build()) {
             String name = "pulsar2pg (topic " + settings.topic() + " to " + settings.replica() + ")";
+            ReplicaMetrics metrics = ReplicaMetrics.register(registry, settings.topic(), settings.replica().toString(), Clock.systemUTC());
             AgentRunner agent = new AgentRunner(name,
                     () -> new TopicSource(client, settings.topic()),
-                    () -> new ReplicaSink(settings.replica(), settings.apply(), interlock, reseeder),
+                    () -> new ReplicaSink(settings.replica(), settings.apply(), interlock, reseeder, metrics),
                     backoff);
             runner = agent;
             if (stopRequested) {
@@ -79,6 +97,12 @@ public final class Pulsar2Pg {
             }
             agent.run();
         }
+    }
+
+    @Override
+    public Optional<String> whyNotReady() {
+        AgentRunner agent = runner;
+        return agent == null ? Optional.of(stopRequested ? "stopped" : "not started") : agent.whyNotReady();
     }
 
     /** Asks {@link #run} to finish cleanly; returns at once. */

@@ -1,11 +1,13 @@
 package dev.pgcapture.agent;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.pgcapture.core.Checkpoint;
 import dev.pgcapture.core.Lsn;
+import dev.pgcapture.core.Readiness;
 import dev.pgcapture.core.Sink;
 import dev.pgcapture.core.Source;
 import dev.pgcapture.core.SourceMessage;
@@ -20,6 +22,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -151,6 +154,56 @@ class AgentRunnerTest {
             Thread.onSpinWait();
         }
 
+        assertTrue(runner.stopAndWait(Duration.ofSeconds(10)));
+        run.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void readiness_notReadyBeforeTheFirstSession_readyWhileOneRuns_notReadyOnceStopped() throws Exception {
+        withMessages(2);
+        AgentRunner runner = new AgentRunner("test", ListSource::new, ListSink::new, FAST);
+        assertEquals(Optional.of("not started"), runner.whyNotReady());
+        Future<?> run = executor.submit(() -> runUnchecked(runner));
+
+        awaitDurable(2);
+        assertEquals(Optional.empty(), runner.whyNotReady());
+        assertTrue(runner.stopAndWait(Duration.ofSeconds(10)));
+        run.get(10, TimeUnit.SECONDS);
+        assertEquals(Optional.of("stopped"), runner.whyNotReady());
+    }
+
+    @Test
+    void readiness_duringTheBackoffAfterAFailure_saysWhichSessionFailedAndWhy() throws Exception {
+        AgentRunner runner = new AgentRunner("test", ListSource::new, () -> {
+            throw new IllegalStateException("broker down");
+        }, new AgentRunner.Backoff(Duration.ofHours(1), Duration.ofHours(1)));
+        Future<?> run = executor.submit(() -> runUnchecked(runner));
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.whyNotReady().orElse("").contains("retrying"));
+        assertEquals(Optional.of("session 1 failed: IllegalStateException: broker down; retrying in 3600000 ms"), runner.whyNotReady());
+        assertTrue(runner.stopAndWait(Duration.ofSeconds(10)));
+        run.get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void readiness_ofARunningSession_isTheSinksOwnWhenTheSinkTellsIt() throws Exception {
+        AtomicReference<Optional<String>> producer = new AtomicReference<>(Optional.empty());
+        final class ConnectedSink extends ListSink implements Readiness {
+            @Override
+            public Optional<String> whyNotReady() {
+                return producer.get();
+            }
+        }
+        withMessages(1);
+        AgentRunner runner = new AgentRunner("test", ListSource::new, ConnectedSink::new, FAST);
+        Future<?> run = executor.submit(() -> runUnchecked(runner));
+        awaitDurable(1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> runner.whyNotReady().isEmpty());
+
+        producer.set(Optional.of("producer p is not connected to topic t"));
+        assertEquals(Optional.of("producer p is not connected to topic t"), runner.whyNotReady());
+        producer.set(Optional.empty());
+        assertEquals(Optional.empty(), runner.whyNotReady());
         assertTrue(runner.stopAndWait(Duration.ofSeconds(10)));
         run.get(10, TimeUnit.SECONDS);
     }

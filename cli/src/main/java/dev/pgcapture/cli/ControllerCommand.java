@@ -12,11 +12,12 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -33,11 +34,13 @@ import picocli.CommandLine.Spec;
                 + "were out are handed out again, acknowledged ones never. Stops on SIGTERM or Ctrl-C.")
 final class ControllerCommand implements Callable<Integer> {
 
-    private static final Logger log = LoggerFactory.getLogger(ControllerCommand.class);
     private static final Duration SHUTDOWN = Duration.ofSeconds(5);
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ObservabilityOptions observability;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT",
             description = "Serve DBLogController on this address, e.g. 0.0.0.0:10000 (required).")
@@ -58,12 +61,24 @@ final class ControllerCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         HostPort address = OptionValues.parse(spec, "", () -> HostPort.parse("--listen", OptionValues.required(spec, listen, "--listen=HOST:PORT", "PGCAPTURE_LISTEN"), "0.0.0.0"));
         PostgresUrl store = OptionValues.parse(spec, "--store-url: ", () -> PostgresUrl.parse(OptionValues.required(spec, storeUrl, "--store-url=URL", "PGCAPTURE_STORE_URL")));
-        AgentLookup agents = resolverConfig == null ? AgentLookup.none()
-                : AgentLookup.of(OptionValues.parse(spec, "--resolver-config: ", () -> ResolverConfig.read(resolverConfig)), resolverConfig.toString());
         PrintWriter err = spec.commandLine().getErr();
+        Observability observed;
+        try {
+            observed = observability.start();
+        } catch (IOException e) {
+            return observability.failed("controller", e);
+        }
+        try (observed) {
+            AgentLookup agents = resolverConfig == null ? AgentLookup.none()
+                    : AgentLookup.of(OptionValues.parse(spec, "--resolver-config: ", () -> ResolverConfig.read(resolverConfig)), resolverConfig.toString());
+            return serve(address, store, agents, observed, err);
+        }
+    }
+
+    private int serve(HostPort address, PostgresUrl store, AgentLookup agents, Observability observed, PrintWriter err) throws Exception {
         ControllerService service;
         try {
-            service = ControllerService.open(store, agents, Clock.systemUTC(), ControllerSettings.defaults());
+            service = ControllerService.open(store, agents, Clock.systemUTC(), ControllerSettings.defaults(), observed.registry());
         } catch (StoreException e) {
             agents.close();
             err.println("controller failed: " + e.getMessage());
@@ -79,11 +94,14 @@ final class ControllerCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        log.info("controller listening on {}:{}, schedules stored in {}{}", address.host(), server.port(), store,
-                resolverConfig == null ? " (no resolver config: tables are not checked)" : ", agents from " + resolverConfig);
+        AtomicBoolean serving = new AtomicBoolean(true);
+        observed.ready(() -> serving.get() ? service.whyNotReady() : Optional.of("gRPC server shutting down"));
+        observed.logStart("controller listening on " + address.host() + ":" + server.port() + ", schedules stored in " + store
+                + (resolverConfig == null ? " (no resolver config: tables are not checked)" : ", agents from " + resolverConfig));
         CountDownLatch stop = new CountDownLatch(1);
         return Foreground.run("controller", () -> {
             stop.await();
+            serving.set(false);
             server.shutdown(SHUTDOWN); // closes the service and its store
         }, stop::countDown, err);
     }

@@ -21,9 +21,9 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.concurrent.atomic.AtomicBoolean;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -39,11 +39,13 @@ import picocli.CommandLine.Spec;
                 + "stream. Stops on SIGTERM or Ctrl-C.")
 final class GatewayCommand implements Callable<Integer> {
 
-    private static final Logger log = LoggerFactory.getLogger(GatewayCommand.class);
     private static final Duration SHUTDOWN = Duration.ofSeconds(5);
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ObservabilityOptions observability;
 
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "Serve DBLogGateway on this address, e.g. 0.0.0.0:10000 (required).")
     String listen;
@@ -70,13 +72,26 @@ final class GatewayCommand implements Callable<Integer> {
             OptionValues.required(spec, resolverConfig == null ? null : resolverConfig.toString(), "--resolver-config=FILE", "PGCAPTURE_RESOLVER_CONFIG");
         }
         PrintWriter err = spec.commandLine().getErr();
+        Observability observed;
+        try {
+            observed = observability.start();
+        } catch (IOException e) {
+            return observability.failed("gateway", e);
+        }
+        try (observed) {
+            return serve(address, controllerAddress, observed, err);
+        }
+    }
+
+    private int serve(HostPort address, Optional<HostPort> controllerAddress, Observability observed, PrintWriter err) throws Exception {
         GrpcChannels agents = new GrpcChannels();
         Optional<ManagedChannel> controllerChannel = controllerAddress.map(a -> GrpcChannels.open(a.toString()));
         SourceResolverProvider.Context context = new SourceResolverProvider.Context(
                 new PulsarSources(PulsarSourceSettings.defaults(), Clock.systemUTC()), PulsarClients::withDefaults,
                 url -> new AgentDumper(agents.get(url), AgentDumper.Settings.defaults()));
         SourceResolver sources = OptionValues.parse(spec, "--resolver-config: ", () -> Resolvers.load(resolver, Optional.ofNullable(resolverConfig), context));
-        GatewayService service = new GatewayService(sources, controllerChannel.map(Channel.class::cast), GatewaySettings.defaults(), Clock.systemUTC());
+        GatewayService service = new GatewayService(sources, controllerChannel.map(Channel.class::cast), GatewaySettings.defaults(), Clock.systemUTC(),
+                observed.registry());
         GrpcServer server = GrpcServer.on(address.bindAddress(), service);
         AutoCloseable resources = () -> {
             if (sources instanceof AutoCloseable closeable) {
@@ -94,13 +109,16 @@ final class GatewayCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        log.info("gateway listening on {}:{}, resolver {}{}, {}", address.host(), server.port(), resolver,
-                resolverConfig == null ? "" : " (" + resolverConfig + ")",
-                controllerAddress.map(a -> "dumps from the controller at " + a).orElse("no controller: no dumps"));
+        AtomicBoolean serving = new AtomicBoolean(true);
+        observed.ready(() -> serving.get() ? service.whyNotReady() : Optional.of("gRPC server shutting down"));
+        observed.logStart("gateway listening on " + address.host() + ":" + server.port() + ", resolver " + resolver
+                + (resolverConfig == null ? "" : " (" + resolverConfig + ")") + ", "
+                + controllerAddress.map(a -> "dumps from the controller at " + a).orElse("no controller: no dumps"));
         CountDownLatch stop = new CountDownLatch(1);
         try (resources) {
             return Foreground.run("gateway", () -> {
                 stop.await();
+                serving.set(false);
                 server.shutdown(SHUTDOWN); // ends every stream, then closes the service
             }, stop::countDown, err);
         }

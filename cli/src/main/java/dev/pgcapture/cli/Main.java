@@ -54,6 +54,10 @@ public final class Main implements Runnable {
     Path config;
 
     public static void main(String[] args) {
+        // Before anything touches java.util.logging: its records go through log4j, in the chosen format.
+        if (System.getProperty("java.util.logging.manager") == null) {
+            System.setProperty("java.util.logging.manager", "org.apache.logging.log4j.jul.LogManager");
+        }
         int exitCode = execute(args, System.getenv(), new PrintWriter(System.out, true), new PrintWriter(System.err, true));
         // Embedded services leave non-daemon threads behind: end the JVM explicitly.
         System.exit(exitCode);

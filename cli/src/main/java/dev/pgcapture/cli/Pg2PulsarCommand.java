@@ -5,6 +5,7 @@ import dev.pgcapture.agent.Pg2Pulsar;
 import dev.pgcapture.agent.capture.CaptureSettings;
 import dev.pgcapture.agent.pulsar.PulsarSinkSettings;
 import dev.pgcapture.core.TopicFormat;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
@@ -30,6 +31,9 @@ final class Pg2PulsarCommand implements Callable<Integer> {
 
     @Mixin
     SourceOptions source;
+
+    @Mixin
+    ObservabilityOptions observability;
 
     @Option(names = "--pulsar-url", paramLabel = "URL", description = "The Pulsar broker's service URL, pulsar://host:6650 (required).")
     String pulsarUrl;
@@ -64,8 +68,21 @@ final class Pg2PulsarCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Pg2Pulsar agent = new Pg2Pulsar(settings(), AgentRunner.Backoff.standard());
-        return Foreground.run("pg2pulsar", agent::run, agent::stop, spec.commandLine().getErr());
+        Pg2Pulsar.Settings settings = settings();
+        Observability observed;
+        try {
+            observed = observability.start();
+        } catch (IOException e) {
+            return observability.failed("pg2pulsar", e);
+        }
+        try (observed) {
+            Pg2Pulsar agent = new Pg2Pulsar(settings, AgentRunner.Backoff.standard(), observed.registry());
+            observed.ready(agent);
+            observed.logStart("pg2pulsar capturing slot " + settings.capture().slot() + " (publication "
+                    + settings.capture().publication() + ") of " + settings.source() + " to topic " + settings.sink().topic()
+                    + " as producer " + settings.sink().producerName() + " at " + settings.pulsarUrl());
+            return Foreground.run("pg2pulsar", agent::run, agent::stop, spec.commandLine().getErr());
+        }
     }
 
     private Pg2Pulsar.Settings settings() {

@@ -20,6 +20,7 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -41,6 +42,9 @@ final class Pulsar2PgCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ObservabilityOptions observability;
 
     @Option(names = "--pg-url", paramLabel = "URL",
             description = "The replica database: postgres://user:password@host:port/db, postgresql://… or jdbc:postgresql://… (required).")
@@ -74,12 +78,24 @@ final class Pulsar2PgCommand implements Callable<Integer> {
         Pulsar2Pg.Settings settings = settings();
         Optional<InetSocketAddress> listenAddress = listenAddress();
         Optional<PostgresUrl> source = Optional.ofNullable(sourceUrl).filter(url -> !url.isBlank()).map(url -> parseUrl("--source-url", url));
-        DumpRegistry dumps = new DumpRegistry(settings.replica(), DumpLimits.defaults().cancelGrace());
-        AutoCloseable agentService = startAgentService(listenAddress, settings, dumps);
-        TableReseeder reseeder = source.map(url -> Seeder.reseeder(url, SeedSettings.DEFAULT_SLOT_WAIT)).orElse(null);
-        Pulsar2Pg agent = new Pulsar2Pg(settings, AgentRunner.Backoff.standard(), dumps, reseeder);
-        try (agentService) {
-            return Foreground.run("pulsar2pg", agent::run, agent::stop, spec.commandLine().getErr());
+        Observability observed;
+        try {
+            observed = observability.start();
+        } catch (IOException e) {
+            return observability.failed("pulsar2pg", e);
+        }
+        try (observed) {
+            observed.logStart("pulsar2pg applying topic " + settings.topic() + " at " + settings.pulsarUrl() + " to the replica "
+                    + settings.replica() + listenAddress.map(a -> ", Agent gRPC service on " + a.getHostString() + ":" + a.getPort())
+                    .orElse(", no Agent gRPC service") + source.map(url -> ", tables re-seeded from " + url).orElse(""));
+            DumpRegistry dumps = new DumpRegistry(settings.replica(), DumpLimits.defaults().cancelGrace());
+            AutoCloseable agentService = startAgentService(listenAddress, settings, dumps);
+            TableReseeder reseeder = source.map(url -> Seeder.reseeder(url, SeedSettings.DEFAULT_SLOT_WAIT)).orElse(null);
+            Pulsar2Pg agent = new Pulsar2Pg(settings, AgentRunner.Backoff.standard(), dumps, reseeder, observed.registry());
+            observed.ready(agent);
+            try (agentService) {
+                return Foreground.run("pulsar2pg", agent::run, agent::stop, spec.commandLine().getErr());
+            }
         }
     }
 

@@ -1,7 +1,9 @@
 package dev.pgcapture.controller;
 
 import dev.pgcapture.core.DeliveryMode;
+import dev.pgcapture.core.Meters;
 import dev.pgcapture.core.PostgresUrl;
+import dev.pgcapture.core.Readiness;
 import dev.pgcapture.core.ResolverConfig;
 import dev.pgcapture.core.TableName;
 import dev.pgcapture.proto.DBLogControllerGrpc;
@@ -23,6 +25,10 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,12 +54,13 @@ import org.slf4j.LoggerFactory;
  * were out are handed out again, an acknowledged chunk (in exact mode, a completed table) never
  * is. One controller per store: a second one is refused at start. If the store fails, every
  * {@code PullDumpInfo} stream ends with UNAVAILABLE and the controller loads its state again
- * from the store once it answers, as a restart would.
+ * from the store once it answers, as a restart would. Meanwhile it is not ready
+ * ({@link Readiness}). Its gauges ({@link ScheduleMeters}, clients) go to the registry it is given.
  *
  * <p>Threads: gRPC calls from any thread are serialized by one lock around the scheduler and its
  * store; chunks are sent after the lock is released. Cool-downs and backoffs end on a timer.
  */
-public final class ControllerService extends DBLogControllerGrpc.DBLogControllerImplBase implements AutoCloseable {
+public final class ControllerService extends DBLogControllerGrpc.DBLogControllerImplBase implements AutoCloseable, Readiness {
 
     private static final Logger log = LoggerFactory.getLogger(ControllerService.class);
     private static final Duration RELOAD_DELAY = Duration.ofSeconds(1);
@@ -70,6 +77,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
     private String storeProblem; // guarded by lock
     private final WakeupTimer wakeup; // guarded by lock
     private boolean closed; // guarded by lock
+    private final ScheduleMeters meters;
 
     /**
      * Recovers the store's schedules; takes ownership of every argument (closed with the service).
@@ -78,6 +86,15 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
      * @throws StoreException when the store cannot be read
      */
     ControllerService(ScheduleStore store, AgentLookup agents, Clock clock, ScheduledExecutorService timer, ControllerSettings settings) {
+        this(store, agents, clock, timer, settings, new CompositeMeterRegistry());
+    }
+
+    ControllerService(ScheduleStore store, AgentLookup agents, Clock clock, ScheduledExecutorService timer, ControllerSettings settings,
+            MeterRegistry registry) {
+        this.meters = new ScheduleMeters(registry, this::progressOf);
+        Meters.release(registry, "pgcapture.controller.clients", Tags.empty());
+        Gauge.builder("pgcapture.controller.clients", this, ControllerService::clients)
+                .description("Gateway streams pulling dump chunks").register(registry);
         this.store = Objects.requireNonNull(store, "store");
         this.agents = Objects.requireNonNull(agents, "agents");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -86,6 +103,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
         this.replicaTables = new ReplicaTables(agents, settings.agentTimeout());
         this.wakeup = new WakeupTimer(timer, this::tick);
         this.scheduler = Scheduler.recover(store, settings.backoff());
+        meterSchedules();
     }
 
     /**
@@ -107,6 +125,17 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
      * @throws StoreException when the store cannot be opened or another controller uses it
      */
     public static ControllerService open(PostgresUrl store, AgentLookup agents, Clock clock, ControllerSettings settings) {
+        return open(store, agents, clock, settings, new CompositeMeterRegistry());
+    }
+
+    /**
+     * A controller as {@link #open(PostgresUrl, AgentLookup, Clock, ControllerSettings)} whose
+     * meters ({@code pgcapture_controller_*}) go to {@code registry}.
+     *
+     * @throws StoreException when the store cannot be opened or another controller uses it
+     */
+    public static ControllerService open(PostgresUrl store, AgentLookup agents, Clock clock, ControllerSettings settings,
+            MeterRegistry registry) {
         PostgresStore postgres = PostgresStore.open(store, settings.storeLockWait());
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread thread = new Thread(r, "controller-timer");
@@ -114,7 +143,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
             return thread;
         });
         try {
-            return new ControllerService(postgres, agents, clock, timer, settings);
+            return new ControllerService(postgres, agents, clock, timer, settings, registry);
         } catch (RuntimeException e) {
             timer.shutdownNow();
             postgres.close();
@@ -140,6 +169,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
                 log.info("scheduling chunks for URI {} without checking that its tables exist: it has no agent to ask", uri);
             }
             change((s, now) -> schedule(s, uri, chunks, now));
+            meters.meter(uri);
             reply(responseObserver, ScheduleResponse.getDefaultInstance());
         } catch (StatusException e) {
             responseObserver.onError(e);
@@ -160,6 +190,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
                 chunks.addAll(ChunkPlanner.plan(table, pages.get(table), pagesPerChunk));
             }
             change((s, now) -> schedule(s, uri, chunks, now));
+            meters.meter(uri);
             ScheduleTablesResponse.Builder response = ScheduleTablesResponse.newBuilder();
             chunks.forEach(chunk -> response.addDumps(chunk.toProto(false)));
             reply(responseObserver, response.build());
@@ -375,6 +406,7 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
             try {
                 scheduler = Scheduler.recover(store, settings.backoff());
                 storeProblem = null;
+                meterSchedules();
                 log.info("the controller's store is available again; schedules reloaded");
             } catch (StoreException e) {
                 storeProblem = e.getMessage();
@@ -382,6 +414,34 @@ public final class ControllerService extends DBLogControllerGrpc.DBLogController
                 timer.schedule(this::reload, RELOAD_DELAY.toMillis(), TimeUnit.MILLISECONDS);
             }
         }
+    }
+
+    /** Ready while the store is open and usable; not after a store failure (until it is reloaded) or once closed. */
+    @Override
+    public Optional<String> whyNotReady() {
+        synchronized (lock) {
+            if (closed) {
+                return Optional.of("the controller is shut down");
+            }
+            return scheduler == null ? Optional.of("the schedule store is unavailable: " + storeProblem) : Optional.empty();
+        }
+    }
+
+    private Optional<Scheduler.Progress> progressOf(String uri) {
+        synchronized (lock) {
+            return scheduler == null ? Optional.empty() : scheduler.progress(uri).stream().findFirst();
+        }
+    }
+
+    private double clients() {
+        synchronized (lock) {
+            return scheduler == null ? 0 : scheduler.clientCount();
+        }
+    }
+
+    /** Registers the gauges of every URI the scheduler holds a schedule for. */
+    private void meterSchedules() {
+        scheduler.progress("").forEach(progress -> meters.meter(progress.uri()));
     }
 
     private static <T> void reply(StreamObserver<T> observer, T response) {

@@ -20,8 +20,10 @@ import dev.pgcapture.testkit.GrpcExtension;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -41,8 +43,10 @@ class ControllerServiceTest {
     private ManagedChannel channel;
     private DBLogControllerGrpc.DBLogControllerBlockingStub stub;
 
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+
     private void start(AgentLookup agents, ControllerSettings settings) throws Exception {
-        service = new ControllerService(store, agents, Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(), settings);
+        service = new ControllerService(store, agents, Clock.systemUTC(), Executors.newSingleThreadScheduledExecutor(), settings, registry);
         channel = grpc.serve(service);
         stub = DBLogControllerGrpc.newBlockingStub(channel);
     }
@@ -91,6 +95,42 @@ class ControllerServiceTest {
             assertEquals(0, done.getChunksPending());
             assertTrue(puller.quietFor(Duration.ofMillis(100)), "nothing more to hand out");
         }
+    }
+
+    private double gauge(String name) {
+        return registry.get(name).tag("uri", URI).gauge().value();
+    }
+
+    @Test
+    void meters_followTheSchedule_chunksDoneAndInFlightAndRows_andReadZeroOnceItIsStopped() throws Exception {
+        start();
+        stub.schedule(pages(URI, "t", 3));
+        assertEquals(3, gauge("pgcapture.controller.dump.chunks"));
+        assertEquals(0, gauge("pgcapture.controller.dump.chunks.done"));
+        try (DumpPuller puller = DumpPuller.open(channel, URI, "")) {
+            puller.next(WAIT);
+            assertEquals(1, gauge("pgcapture.controller.dump.chunks.in.flight"));
+            assertEquals(1, registry.get("pgcapture.controller.clients").gauge().value());
+            puller.ack(40);
+            await().atMost(WAIT).until(() -> gauge("pgcapture.controller.dump.chunks.done") == 1);
+            assertEquals(40, gauge("pgcapture.controller.dump.rows"));
+        }
+        stub.stopSchedule(StopScheduleRequest.newBuilder().setUri(URI).build());
+        assertEquals(0, gauge("pgcapture.controller.dump.chunks"), "no schedule, no chunks");
+    }
+
+    @Test
+    void readiness_isLostWhileTheStoreFails_andComesBackWhenItIsReloaded() throws Exception {
+        start();
+        assertEquals(Optional.empty(), service.whyNotReady());
+        store.failWrites(true);
+        statusOf(() -> stub.schedule(pages(URI, "t", 1)));
+        assertEquals(Optional.of("the schedule store is unavailable: in-memory store told to fail (create)"),
+                service.whyNotReady());
+        store.failWrites(false);
+        await().atMost(WAIT).until(() -> service.whyNotReady().isEmpty());
+        service.close();
+        assertEquals(Optional.of("the controller is shut down"), service.whyNotReady());
     }
 
     @Test

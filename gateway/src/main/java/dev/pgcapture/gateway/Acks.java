@@ -45,6 +45,9 @@ final class Acks {
                     + " is not outstanding on this stream: never delivered, or already acknowledged"));
         }
         String reason = ack.getRequeueReason();
+        if (!reason.isEmpty()) {
+            delivery.meters.requeues().increment();
+        }
         if (reason.isEmpty()) {
             window.remove(entry, 1);
             if (entry.isRow()) {

@@ -53,7 +53,10 @@ final class CaptureSession implements Runnable {
     private volatile RequeueSource openSource;
     private volatile SourceDumper openDumper;
 
-    private String uri = "";
+    private volatile String uri = "";
+    /** Messages delivered and not acknowledged, as of the last step; read by the gateway's meters. */
+    private volatile int inFlight;
+    private volatile boolean started;
     private RequeueSource source;
     private SourceDumper dumper;
     private Delivery delivery;
@@ -130,6 +133,16 @@ final class CaptureSession implements Runnable {
         return heldBytes + (open == null ? 0 : SourceBuffers.bytes(open));
     }
 
+    /** The URI this stream consumes, once it has started; empty before. */
+    String startedUri() {
+        return started ? uri : "";
+    }
+
+    /** Messages delivered and not yet acknowledged. */
+    int inFlight() {
+        return inFlight;
+    }
+
     /** Whether a requeued message is being retried in place and has not been acknowledged yet. */
     boolean stalled() {
         return stalled;
@@ -204,7 +217,8 @@ final class CaptureSession implements Runnable {
         } catch (Exception e) {
             throw new SessionEnd(Status.UNAVAILABLE.withDescription("cannot open the source of URI \"" + uri + "\": " + e.getMessage()));
         }
-        delivery = new Delivery(id, uri, parameters, source, settings, new DeliveryWindow(settings.windowMessages()), call, clock);
+        delivery = new Delivery(id, uri, parameters, source, settings, new DeliveryWindow(settings.windowMessages()), call, clock,
+                counters.forUri(uri));
         if (controller.isPresent()) {
             try {
                 dumper = resolver.dumper(uri).orElse(null);
@@ -223,6 +237,7 @@ final class CaptureSession implements Runnable {
             dumps = mode == DeliveryMode.EXACT ? new ExactDumps(delivery, dumper, puller) : new SharedDumps(delivery, dumper, puller);
         }
         acks = new Acks(delivery, dumps, counters);
+        started = true;
         log.info("capture stream {} started on URI \"{}\" in {} mode{}{}", id, uri, mode.parameterValue(),
                 parameters.tableRegex().map(p -> ", " + CaptureParameters.TABLE_REGEX + " \"" + p.pattern() + "\"").orElse(""),
                 dumps == null ? ", no dumps" : "");
@@ -235,6 +250,7 @@ final class CaptureSession implements Runnable {
             boolean busy = step(clock.instant());
             heldBytes = delivery.bytes() + (dumps == null ? 0 : dumps.bytes());
             stalled = delivery.window.retrying() > 0;
+            inFlight = delivery.window.size();
             if (!busy) {
                 inbox.await(idleWait());
             }

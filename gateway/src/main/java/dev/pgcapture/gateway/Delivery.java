@@ -33,6 +33,7 @@ final class Delivery {
     final GatewaySettings settings;
     final DeliveryWindow window;
     final CommitLog commits;
+    final Counters.UriMeters meters;
     private final ServerCallStreamObserver<CaptureMessage> call;
     private final Clock clock;
     private SourceMessage heldBack;
@@ -41,8 +42,9 @@ final class Delivery {
     private int nextChunkId = 1;
 
     Delivery(long id, String uri, CaptureParameters parameters, RequeueSource source, GatewaySettings settings,
-            DeliveryWindow window, ServerCallStreamObserver<CaptureMessage> call, Clock clock) {
+            DeliveryWindow window, ServerCallStreamObserver<CaptureMessage> call, Clock clock, Counters.UriMeters meters) {
         this.id = id;
+        this.meters = meters;
         this.uri = uri;
         this.parameters = parameters;
         this.source = source;
@@ -129,6 +131,7 @@ final class Delivery {
         }
         CaptureMessage out = builder.build();
         window.add(Entry.live(out, checkpoint, commits.read(checkpoint)));
+        meters.changes().increment();
         if (checkpoint.lsn().isAfter(lastDeliveredLsn)) {
             lastDeliveredLsn = checkpoint.lsn();
         }
@@ -150,6 +153,7 @@ final class Delivery {
                 .setSnapshotLsn(chunk.snapshotLsn)
                 .build();
         window.add(Entry.row(out, chunk));
+        meters.dumpRows().increment();
         send(out);
     }
 

@@ -1,5 +1,7 @@
 package dev.pgcapture.gateway;
 
+import dev.pgcapture.core.Meters;
+import dev.pgcapture.core.Readiness;
 import dev.pgcapture.core.SourceDumper;
 import dev.pgcapture.core.SourceResolver;
 import dev.pgcapture.core.UnknownUriException;
@@ -16,6 +18,10 @@ import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
@@ -41,9 +47,12 @@ import org.slf4j.LoggerFactory;
  * what the client has already seen (see {@link ExactDumps}). A bad request ends only its own
  * stream, with a status naming what is wrong.
  *
- * <p>Served by {@link dev.pgcapture.core.grpc.GrpcServer}; {@link #close} ends every stream.
+ * <p>Served by {@link dev.pgcapture.core.grpc.GrpcServer}; {@link #close} ends every stream. Ready
+ * ({@link Readiness}) until closed. Its meters ({@code pgcapture_gateway_*}: consumers, messages
+ * in flight, requeues, changes and dump rows delivered per URI; streams, buffered bytes, stalled
+ * streams, retries and give-ups) go to the registry it is given.
  */
-public final class GatewayService implements DBLogGatewayGrpc.AsyncService, BindableService, AutoCloseable {
+public final class GatewayService implements DBLogGatewayGrpc.AsyncService, BindableService, AutoCloseable, Readiness {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayService.class);
 
@@ -57,7 +66,7 @@ public final class GatewayService implements DBLogGatewayGrpc.AsyncService, Bind
 
     private final Map<Long, Running> sessions = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    private final Counters counters = new Counters();
+    private final Counters counters;
     private volatile boolean closed;
 
     /**
@@ -67,10 +76,40 @@ public final class GatewayService implements DBLogGatewayGrpc.AsyncService, Bind
      * @param clock the time backoffs are measured by
      */
     public GatewayService(SourceResolver resolver, Optional<Channel> controller, GatewaySettings settings, Clock clock) {
+        this(resolver, controller, settings, clock, new CompositeMeterRegistry());
+    }
+
+    /** A gateway whose meters go to {@code registry}. */
+    public GatewayService(SourceResolver resolver, Optional<Channel> controller, GatewaySettings settings, Clock clock,
+            MeterRegistry registry) {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
         this.controller = Objects.requireNonNull(controller, "controller");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(registry, "registry");
+        this.counters = new Counters(registry, this::consumers, this::inFlight);
+        for (String name : new String[] {"pgcapture.gateway.streams", "pgcapture.gateway.buffered", "pgcapture.gateway.stalled.streams"}) {
+            Meters.release(registry, name, Tags.empty());
+        }
+        Gauge.builder("pgcapture.gateway.streams", sessions, Map::size).description("Capture streams open").register(registry);
+        Gauge.builder("pgcapture.gateway.buffered", this, GatewayService::bufferedBytes).baseUnit("bytes")
+                .description("Bytes the gateway holds for its streams").register(registry);
+        Gauge.builder("pgcapture.gateway.stalled.streams", this, GatewayService::stalledStreams)
+                .description("Exact-mode streams retrying a requeued message in place").register(registry);
+    }
+
+    @Override
+    public Optional<String> whyNotReady() {
+        return closed ? Optional.of("the gateway is shutting down") : Optional.empty();
+    }
+
+    private double consumers(String uri) {
+        return sessions.values().stream().filter(running -> running.session().startedUri().equals(uri)).count();
+    }
+
+    private double inFlight(String uri) {
+        return sessions.values().stream().filter(running -> running.session().startedUri().equals(uri))
+                .mapToLong(running -> running.session().inFlight()).sum();
     }
 
     @Override

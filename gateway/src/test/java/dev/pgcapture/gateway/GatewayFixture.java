@@ -2,6 +2,8 @@ package dev.pgcapture.gateway;
 
 import dev.pgcapture.testkit.GrpcExtension;
 import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
@@ -19,8 +21,12 @@ final class GatewayFixture implements AutoCloseable {
     final ManagedChannel channel;
 
     GatewayFixture(GrpcExtension grpc, GatewaySettings settings) throws IOException {
+        this(grpc, settings, new SimpleMeterRegistry());
+    }
+
+    GatewayFixture(GrpcExtension grpc, GatewaySettings settings, MeterRegistry registry) throws IOException {
         ManagedChannel controllerChannel = grpc.serve(controller);
-        gateway = new GatewayService(resolver, Optional.of(controllerChannel), settings, clock);
+        gateway = new GatewayService(resolver, Optional.of(controllerChannel), settings, clock, registry);
         channel = grpc.serve(gateway);
     }
 

@@ -2,6 +2,7 @@ package dev.pgcapture.agent.pulsar;
 
 import dev.pgcapture.agent.FatalAgentException;
 import dev.pgcapture.core.Checkpoint;
+import dev.pgcapture.core.Readiness;
 import dev.pgcapture.core.Sink;
 import dev.pgcapture.core.SourceMessage;
 import dev.pgcapture.core.TopicFormat;
@@ -40,17 +41,20 @@ import org.slf4j.LoggerFactory;
  * before them. After a failed send the sink reports nothing more and {@link #apply} and
  * {@link #flush} throw.
  *
- * <p>One thread applies; the callback runs on Pulsar's threads.
+ * <p>One thread applies; the callback runs on Pulsar's threads. It is {@linkplain Readiness ready}
+ * while its producer is connected to the broker; what it publishes is counted in its
+ * {@link PublishMetrics}.
  */
-public final class PulsarSink implements Sink {
+public final class PulsarSink implements Sink, Readiness {
 
     private static final Logger log = LoggerFactory.getLogger(PulsarSink.class);
 
     private final PulsarClient client;
     private final PulsarAdmin admin;
     private final PulsarSinkSettings settings;
+    private final PublishMetrics metrics;
     private final EventTimes eventTimes = new EventTimes();
-    private Producer<byte[]> producer;
+    private volatile Producer<byte[]> producer;
     private Acknowledgements acknowledgements;
     private Checkpoint resumeAfter;
     private Checkpoint lastApplied;
@@ -58,9 +62,24 @@ public final class PulsarSink implements Sink {
     private long dropped;
 
     public PulsarSink(PulsarClient client, PulsarAdmin admin, PulsarSinkSettings settings) {
+        this(client, admin, settings, PublishMetrics.none());
+    }
+
+    public PulsarSink(PulsarClient client, PulsarAdmin admin, PulsarSinkSettings settings, PublishMetrics metrics) {
         this.client = Objects.requireNonNull(client, "client");
         this.admin = Objects.requireNonNull(admin, "admin");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+    }
+
+    @Override
+    public Optional<String> whyNotReady() {
+        Producer<byte[]> open = producer;
+        if (open == null) {
+            return Optional.of("no producer on topic " + settings.topic() + " yet");
+        }
+        return open.isConnected() ? Optional.empty()
+                : Optional.of("producer " + settings.producerName() + " is not connected to topic " + settings.topic());
     }
 
     @Override
@@ -129,6 +148,7 @@ public final class PulsarSink implements Sink {
                     + "; a stream's checkpoints must strictly increase");
         }
         List<TopicFormat.Part> parts = TopicFormat.split(message, settings.maxMessageBytes());
+        long sentAt = System.nanoTime();
         CompletableFuture<?>[] sends = new CompletableFuture<?>[parts.size()];
         for (int i = 0; i < sends.length; i++) {
             TopicFormat.Part part = parts.get(i);
@@ -142,8 +162,11 @@ public final class PulsarSink implements Sink {
             }
             sends[i] = out.sendAsync();
         }
-        acknowledgements.track(checkpoint, sends.length == 1 ? sends[0] : CompletableFuture.allOf(sends));
+        CompletableFuture<?> sent = sends.length == 1 ? sends[0] : CompletableFuture.allOf(sends);
+        sent.thenRun(() -> metrics.acknowledged(System.nanoTime() - sentAt));
+        acknowledgements.track(checkpoint, sent);
         lastApplied = checkpoint;
+        metrics.published(message);
     }
 
     /**

@@ -46,6 +46,11 @@ public final class TopicReader implements AutoCloseable {
         return new TopicReader(client.newReader(Schema.BYTES).topic(topic).startMessageId(start).startMessageIdInclusive().create());
     }
 
+    /** Whether the reader is connected to the broker now. */
+    public boolean isConnected() {
+        return reader.isConnected();
+    }
+
     /**
      * The next message, waiting at most {@code timeout} for each Pulsar message; {@code null}
      * when none arrived in time.

@@ -1,6 +1,7 @@
 package dev.pgcapture.agent.pulsar;
 
 import dev.pgcapture.core.Checkpoint;
+import dev.pgcapture.core.Readiness;
 import dev.pgcapture.core.Source;
 import dev.pgcapture.core.SourceMessage;
 import dev.pgcapture.proto.KeepAlive;
@@ -8,6 +9,7 @@ import dev.pgcapture.proto.Message;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.pulsar.client.api.MessageId;
 import org.apache.pulsar.client.api.PulsarClient;
 import org.slf4j.Logger;
@@ -24,13 +26,13 @@ import org.slf4j.LoggerFactory;
  * position instead of nothing, so that a sink can commit what it batched on time.
  * {@link #commit} does nothing: the replica's checkpoint is the position. One thread reads.
  */
-public final class TopicSource implements Source {
+public final class TopicSource implements Source, Readiness {
 
     private static final Logger log = LoggerFactory.getLogger(TopicSource.class);
 
     private final PulsarClient client;
     private final String topic;
-    private TopicReader reader;
+    private volatile TopicReader reader;
     private Checkpoint after;
     private Checkpoint last;
     private long skipped;
@@ -38,6 +40,16 @@ public final class TopicSource implements Source {
     public TopicSource(PulsarClient client, String topic) {
         this.client = Objects.requireNonNull(client, "client");
         this.topic = Objects.requireNonNull(topic, "topic");
+    }
+
+    /** Ready while its reader is connected to the broker. */
+    @Override
+    public Optional<String> whyNotReady() {
+        TopicReader open = reader;
+        if (open == null) {
+            return Optional.of("not reading topic " + topic + " yet");
+        }
+        return open.isConnected() ? Optional.empty() : Optional.of("the reader of topic " + topic + " is not connected");
     }
 
     @Override

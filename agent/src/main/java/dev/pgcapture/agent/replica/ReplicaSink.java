@@ -55,6 +55,7 @@ public final class ReplicaSink implements Sink {
     private final DumpInterlock interlock;
     private final TableReseeder reseeder;
     private final LongSupplier nanoTime;
+    private final ReplicaMetrics metrics;
     private final Set<Long> reseedReported = new HashSet<>();
 
     private Connection c;
@@ -71,6 +72,9 @@ public final class ReplicaSink implements Sink {
     private boolean spilled;
 
     private int batchTransactions;
+    /** Changes of the open source transaction, and of the whole ones in the batch. */
+    private long openRows;
+    private long batchRows;
     private long batchOpenedAt;
     private Checkpoint lastCommit;
     private Instant lastCommitTime;
@@ -82,10 +86,22 @@ public final class ReplicaSink implements Sink {
      * @param reseeder seeds a table rewritten on the source again; null to log what to run instead
      */
     public ReplicaSink(PostgresUrl replica, ApplySettings settings, DumpInterlock interlock, TableReseeder reseeder) {
-        this(replica, settings, interlock, reseeder, System::nanoTime);
+        this(replica, settings, interlock, reseeder, ReplicaMetrics.none());
+    }
+
+    /** A sink that counts what it applies in {@code metrics}. */
+    public ReplicaSink(PostgresUrl replica, ApplySettings settings, DumpInterlock interlock, TableReseeder reseeder,
+            ReplicaMetrics metrics) {
+        this(replica, settings, interlock, reseeder, System::nanoTime, metrics);
     }
 
     ReplicaSink(PostgresUrl replica, ApplySettings settings, DumpInterlock interlock, TableReseeder reseeder, LongSupplier nanoTime) {
+        this(replica, settings, interlock, reseeder, nanoTime, ReplicaMetrics.none());
+    }
+
+    ReplicaSink(PostgresUrl replica, ApplySettings settings, DumpInterlock interlock, TableReseeder reseeder, LongSupplier nanoTime,
+            ReplicaMetrics metrics) {
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.replica = Objects.requireNonNull(replica, "replica");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.interlock = Objects.requireNonNull(interlock, "interlock");
@@ -145,6 +161,7 @@ public final class ReplicaSink implements Sink {
         open = lsn;
         spilled = false;
         buffered.clear();
+        openRows = 0;
     }
 
     private void change(Change change) throws Exception {
@@ -153,6 +170,7 @@ public final class ReplicaSink implements Sink {
                     + " outside a transaction; the topic is not a pgcapture change stream");
         }
         buffered.add(change);
+        openRows++;
         if (buffered.size() >= SPILL) {
             feed();
         }
@@ -170,6 +188,8 @@ public final class ReplicaSink implements Sink {
         if (batchTransactions++ == 0) {
             batchOpenedAt = nanoTime.getAsLong();
         }
+        batchRows += openRows;
+        openRows = 0;
         lastCommit = checkpoint;
         lastCommitTime = PostgresTime.toInstant(commit.getCommitTime());
         lastEndLsn = new Lsn(commit.getEndLsn());
@@ -197,7 +217,9 @@ public final class ReplicaSink implements Sink {
         c.commit();
         transaction.released();
         log.debug("committed {} source transactions up to {}", batchTransactions, lastCommit);
+        metrics.committed(batchRows, batchTransactions, lastCommit.lsn(), lastCommitTime);
         batchTransactions = 0;
+        batchRows = 0;
         committed.accept(lastCommit);
         reseed();
     }

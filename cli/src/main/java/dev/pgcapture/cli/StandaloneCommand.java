@@ -1,6 +1,7 @@
 package dev.pgcapture.cli;
 
 import dev.pgcapture.core.PostgresUrl;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import dev.pgcapture.agent.FatalAgentException;
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,6 +42,9 @@ final class StandaloneCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    @Mixin
+    ObservabilityOptions observability;
 
     @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "pgcapture-data",
             description = "Where PostgreSQL and Pulsar keep their data; a later start on the same directory goes on where this one stopped.")
@@ -94,12 +99,21 @@ final class StandaloneCommand implements Callable<Integer> {
         StandaloneSystem.Settings settings = settings();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        // The broker's web server and telemetry log through java.util.logging, to stderr, warnings
-        // that mean nothing here (no WADL, no OpenTelemetry auto-configuration): only errors pass.
-        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.SEVERE);
+        Observability observed;
+        try {
+            observed = observability.start();
+        } catch (IOException e) {
+            return observability.failed("standalone", e);
+        }
+        try (observed) {
+            return run(settings, observed, out, err);
+        }
+    }
+
+    private int run(StandaloneSystem.Settings settings, Observability observed, PrintWriter out, PrintWriter err) throws Exception {
         StandaloneSystem system;
         try {
-            system = StandaloneSystem.start(settings, line -> {
+            system = StandaloneSystem.start(settings, observed.registry(), line -> {
                 out.println(line);
                 out.flush();
             });
@@ -108,6 +122,10 @@ final class StandaloneCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
+        observed.ready(system.readiness());
+        observed.logStart("standalone running: gateway " + settings.gateway() + " (URI " + settings.uri() + "), controller "
+                + settings.controller() + ", replica agent " + settings.agent() + ", topic " + settings.topic() + ", source "
+                + system.endpoints().source() + ", replica " + system.endpoints().replica());
         banner(out, settings, system.endpoints());
         // Ctrl-C and SIGTERM are taken before the JVM begins to shut down: the embedded broker's
         // bookie and PostgreSQL stop in shutdown hooks of their own, which would pull them from

@@ -21,6 +21,9 @@ import dev.pgcapture.controller.AgentLookup;
 import dev.pgcapture.controller.ControllerService;
 import dev.pgcapture.controller.ControllerSettings;
 import dev.pgcapture.core.PostgresUrl;
+import dev.pgcapture.core.Readiness;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
 import dev.pgcapture.core.ResolverConfig;
 import dev.pgcapture.core.grpc.GrpcChannels;
 import dev.pgcapture.core.grpc.GrpcServer;
@@ -115,15 +118,19 @@ final class StandaloneSystem implements AutoCloseable {
     }
 
     private final Settings settings;
+    private final MeterRegistry registry;
     private final Consumer<String> progress;
+    /** Each part's readiness, in start order. */
+    private final Map<String, Readiness> parts = new LinkedHashMap<>();
     /** What {@link #close} undoes, last started first. */
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private Endpoints endpoints;
     private DemoWorkload demo;
 
-    private StandaloneSystem(Settings settings, Consumer<String> progress) {
+    private StandaloneSystem(Settings settings, MeterRegistry registry, Consumer<String> progress) {
         this.settings = settings;
+        this.registry = registry;
         this.progress = progress;
     }
 
@@ -131,11 +138,13 @@ final class StandaloneSystem implements AutoCloseable {
      * Starts every part. On failure, what was started is stopped again before the exception
      * leaves.
      *
+     * @param registry where every part's meters go (one registry: the meters' names and tags
+     *     tell the parts apart)
      * @param progress receives one line per step, for the user
      * @throws StandaloneException when a part cannot start; the message says which and why
      */
-    static StandaloneSystem start(Settings settings, Consumer<String> progress) throws Exception {
-        StandaloneSystem system = new StandaloneSystem(settings, progress);
+    static StandaloneSystem start(Settings settings, MeterRegistry registry, Consumer<String> progress) throws Exception {
+        StandaloneSystem system = new StandaloneSystem(settings, registry, progress);
         try {
             system.startParts();
             return system;
@@ -147,6 +156,11 @@ final class StandaloneSystem implements AutoCloseable {
 
     Endpoints endpoints() {
         return endpoints;
+    }
+
+    /** Ready when every part is: pg2pulsar, pulsar2pg, the controller and the gateway. */
+    Readiness readiness() {
+        return Readiness.all(parts);
     }
 
     /** Transactions the demo workload committed, 0 without a demo. */
@@ -205,21 +219,24 @@ final class StandaloneSystem implements AutoCloseable {
         seedIfNew(source, replica);
 
         Pg2Pulsar capture = new Pg2Pulsar(new Pg2Pulsar.Settings(source, CaptureSettings.defaults(), pulsar.serviceUrl(), pulsar.httpUrl(),
-                PulsarSinkSettings.forTopic(settings.topic()), Duration.ofDays(1)), AgentRunner.Backoff.standard());
+                PulsarSinkSettings.forTopic(settings.topic()), Duration.ofDays(1)), AgentRunner.Backoff.standard(), registry);
         runInBackground("pg2pulsar", capture::run, capture::stop);
+        parts.put("pg2pulsar", capture);
 
         DumpRegistry dumps = new DumpRegistry(replica, DumpLimits.defaults().cancelGrace());
         GrpcServer agentServer = serve(settings.agent(), "replica Agent service",
                 new AgentService(replica, Clock.systemUTC(), DumpLimits.defaults(), dumps));
         Pulsar2Pg apply = new Pulsar2Pg(new Pulsar2Pg.Settings(replica, pulsar.serviceUrl(), settings.topic(), ApplySettings.defaults()),
-                AgentRunner.Backoff.standard(), dumps, Seeder.reseeder(source, SeedSettings.DEFAULT_SLOT_WAIT));
+                AgentRunner.Backoff.standard(), dumps, Seeder.reseeder(source, SeedSettings.DEFAULT_SLOT_WAIT), registry);
         runInBackground("pulsar2pg", apply::run, apply::stop);
+        parts.put("pulsar2pg", apply);
 
         ResolverConfig resolverConfig = ResolverConfig.of(Map.of(settings.uri(), new ResolverConfig.Entry(pulsar.serviceUrl(),
                 settings.topic(), "pgcapture-" + settings.uri(), Optional.of(settings.agent().toString()))));
         ControllerService controller = ControllerService.open(store, AgentLookup.of(resolverConfig, "standalone"), Clock.systemUTC(),
-                ControllerSettings.defaults());
+                ControllerSettings.defaults(), registry);
         serve(settings.controller(), "controller", controller);
+        parts.put("controller", controller);
 
         GrpcChannels agents = new GrpcChannels();
         started.push(agents);
@@ -228,8 +245,10 @@ final class StandaloneSystem implements AutoCloseable {
         StaticResolver resolver = new StaticResolver(resolverConfig, new PulsarSources(PulsarSourceSettings.defaults(), Clock.systemUTC()),
                 PulsarClients.withDefaults(), url -> new AgentDumper(agents.get(url), AgentDumper.Settings.defaults()));
         started.push(resolver);
-        serve(settings.gateway(), "gateway", new GatewayService(resolver, Optional.of((Channel) controllerChannel),
-                GatewaySettings.defaults(), Clock.systemUTC()));
+        GatewayService gateway = new GatewayService(resolver, Optional.of((Channel) controllerChannel), GatewaySettings.defaults(),
+                Clock.systemUTC(), registry);
+        serve(settings.gateway(), "gateway", gateway);
+        parts.put("gateway", gateway);
 
         if (settings.demoRate().isPresent()) {
             demo = DemoWorkload.start(source, settings.demoRate().get());
@@ -237,8 +256,6 @@ final class StandaloneSystem implements AutoCloseable {
         }
         endpoints = new Endpoints(source, replica, pulsar.serviceUrl(), pulsar.httpUrl(), settings.topic(), settings.gateway(),
                 settings.controller(), settings.agent(), dataDir);
-        log.info("standalone running: gateway {} (URI {}), controller {}, replica agent {}, topic {}, source {}, replica {}",
-                settings.gateway(), settings.uri(), settings.controller(), settings.agent(), settings.topic(), source, replica);
     }
 
     /** The database {@code name} of the local server, created if missing. */

@@ -9,6 +9,10 @@ import dev.pgcapture.core.Checkpoint;
 import dev.pgcapture.core.Lsn;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +52,9 @@ class StandaloneIT {
         Path data = dir.resolve("data");
         int gateway = freePort();
         int controller = freePort();
+        int metrics = freePort();
         List<String> standalone = List.of("standalone", "--demo", "--demo-rate", "20", "--data-dir", data.toString(),
+                "--metrics-listen", "127.0.0.1:" + metrics,
                 "--gateway-listen", "127.0.0.1:" + gateway, "--controller-listen", "127.0.0.1:" + controller,
                 "--agent-listen", "127.0.0.1:" + freePort(), "--pulsar-port", "0", "--pulsar-http-port", "0");
         List<String> tail = List.of("tail", "--uri", "demo", "--gateway", "127.0.0.1:" + gateway);
@@ -66,6 +72,19 @@ class StandaloneIT {
                 assertTrue(line.matches(".*\"op\":\"(insert|update|delete)\".*"), line);
             }
             assertInCommitOrder(first);
+            // One endpoint for every part: ready, and counting what the demo writes.
+            HttpClient http = HttpClient.newHttpClient();
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, ready.statusCode(), ready.body());
+            String scrape = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + metrics + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            for (String meter : new String[] {"pgcapture_capture_rows_total", "pgcapture_replica_rows_total", "pgcapture_gateway_consumers",
+                "pgcapture_controller_clients", "jvm_memory_used_bytes"}) {
+                assertTrue(scrape.contains(meter), meter + " missing from the scrape");
+            }
+            Matcher captured = Pattern.compile("(?m)^pgcapture_capture_rows_total\\{[^}]*} ([0-9.E]+)$").matcher(scrape);
+            assertTrue(captured.find() && Double.parseDouble(captured.group(1)) >= 20, "rows captured:\n" + scrape);
 
             try (JarProcess watching = JarProcess.start("tail-dump-" + System.nanoTime(), tail)) {
                 List<String> schedule = runToEnd("schedule", List.of("schedule", "--uri", "demo", "--table", "demo.customers",

@@ -6,7 +6,9 @@ import dev.pgcapture.controller.ControllerSettings;
 import dev.pgcapture.controller.StoreException;
 import dev.pgcapture.core.PostgresUrl;
 import dev.pgcapture.core.ResolverConfig;
+import dev.pgcapture.core.grpc.ClientSecurity;
 import dev.pgcapture.core.grpc.GrpcServer;
+import dev.pgcapture.core.grpc.ServerSecurity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -28,9 +31,11 @@ import picocli.CommandLine.Spec;
  * too) resumes them; exit code 1 when the store cannot be opened or the address is taken.
  */
 @Command(name = "controller", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "Run the dump controller: the DBLogController gRPC service that holds dump schedules and hands their "
+        description = {"Run the dump controller: the DBLogController gRPC service that holds dump schedules and hands their "
                 + "chunks to gateways one at a time. Schedules live in a PostgreSQL database and survive restarts: chunks that "
-                + "were out are handed out again, acknowledged ones never. Stops on SIGTERM or Ctrl-C.")
+                + "were out are handed out again, acknowledged ones never. Stops on SIGTERM or Ctrl-C.",
+            "Security: --tls-cert, --tls-key, --tls-client-ca, --tls-client-auth and --auth-token-file protect the controller's "
+                + "own service; --tls, --tls-ca, --client-cert, --client-key and --token-file are how it connects to the agents."})
 final class ControllerCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(ControllerCommand.class);
@@ -54,12 +59,21 @@ final class ControllerCommand implements Callable<Integer> {
                     + "unchecked and ScheduleTables is refused.")
     Path resolverConfig;
 
+    @Mixin
+    ServerSecurityOptions serverSecurity;
+
+    @Mixin
+    ClientSecurityOptions clientSecurity;
+
     @Override
     public Integer call() throws Exception {
         HostPort address = OptionValues.parse(spec, "", () -> HostPort.parse("--listen", OptionValues.required(spec, listen, "--listen=HOST:PORT", "PGCAPTURE_LISTEN"), "0.0.0.0"));
         PostgresUrl store = OptionValues.parse(spec, "--store-url: ", () -> PostgresUrl.parse(OptionValues.required(spec, storeUrl, "--store-url=URL", "PGCAPTURE_STORE_URL")));
+        ServerSecurity serving = serverSecurity.security();
+        ClientSecurity calling = clientSecurity.security();
         AgentLookup agents = resolverConfig == null ? AgentLookup.none()
-                : AgentLookup.of(OptionValues.parse(spec, "--resolver-config: ", () -> ResolverConfig.read(resolverConfig)), resolverConfig.toString());
+                : AgentLookup.of(OptionValues.parse(spec, "--resolver-config: ", () -> ResolverConfig.read(resolverConfig)), resolverConfig.toString(),
+                        calling);
         PrintWriter err = spec.commandLine().getErr();
         ControllerService service;
         try {
@@ -70,7 +84,7 @@ final class ControllerCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        GrpcServer server = GrpcServer.on(address.bindAddress(), service);
+        GrpcServer server = GrpcServer.on(address.bindAddress(), serving, service);
         try {
             server.start();
         } catch (IOException e) {
@@ -79,8 +93,8 @@ final class ControllerCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        log.info("controller listening on {}:{}, schedules stored in {}{}", address.host(), server.port(), store,
-                resolverConfig == null ? " (no resolver config: tables are not checked)" : ", agents from " + resolverConfig);
+        log.info("controller listening on {}:{} ({}), schedules stored in {}{}", address.host(), server.port(), serving, store,
+                resolverConfig == null ? " (no resolver config: tables are not checked)" : ", agents from " + resolverConfig + " (" + calling + ")");
         CountDownLatch stop = new CountDownLatch(1);
         return Foreground.run("controller", () -> {
             stop.await();

@@ -1,8 +1,10 @@
 package dev.pgcapture.cli;
 
 import dev.pgcapture.core.SourceResolver;
+import dev.pgcapture.core.grpc.ClientSecurity;
 import dev.pgcapture.core.grpc.GrpcChannels;
 import dev.pgcapture.core.grpc.GrpcServer;
+import dev.pgcapture.core.grpc.ServerSecurity;
 import dev.pgcapture.gateway.GatewayService;
 import dev.pgcapture.gateway.GatewaySettings;
 import dev.pgcapture.gateway.dump.AgentDumper;
@@ -24,6 +26,7 @@ import java.util.concurrent.CountDownLatch;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -34,9 +37,12 @@ import picocli.CommandLine.Spec;
  * chunks come from the controller, if one is given.
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "Run the gateway: the DBLogGateway gRPC service. Each consumer's Capture stream gets its URI's changes "
+        description = {"Run the gateway: the DBLogGateway gRPC service. Each consumer's Capture stream gets its URI's changes "
                 + "from a Pulsar subscription and, with a controller, its dumps from the URI's replica agent, merged into one "
-                + "stream. Stops on SIGTERM or Ctrl-C.")
+                + "stream. Stops on SIGTERM or Ctrl-C.",
+            "Security: --tls-cert, --tls-key, --tls-client-ca, --tls-client-auth and --auth-token-file protect the gateway's own "
+                + "service (its consumers connect to it); --tls, --tls-ca, --client-cert, --client-key and --token-file are how "
+                + "the gateway connects to the controller and the agents."})
 final class GatewayCommand implements Callable<Integer> {
 
     private static final Logger log = LoggerFactory.getLogger(GatewayCommand.class);
@@ -57,6 +63,12 @@ final class GatewayCommand implements Callable<Integer> {
                     + "PulsarTopic, PulsarSubscription and optionally AgentURL (required by the static resolver).")
     Path resolverConfig;
 
+    @Mixin
+    ServerSecurityOptions serverSecurity;
+
+    @Mixin
+    ClientSecurityOptions clientSecurity;
+
     @Option(names = "--resolver", paramLabel = "NAME", defaultValue = Resolvers.STATIC,
             description = "Which resolver maps URIs to sources: a SourceResolverProvider found on the class path.")
     String resolver;
@@ -69,15 +81,17 @@ final class GatewayCommand implements Callable<Integer> {
         if (Resolvers.STATIC.equals(resolver)) {
             OptionValues.required(spec, resolverConfig == null ? null : resolverConfig.toString(), "--resolver-config=FILE", "PGCAPTURE_RESOLVER_CONFIG");
         }
+        ServerSecurity serving = serverSecurity.security();
+        ClientSecurity calling = clientSecurity.security();
         PrintWriter err = spec.commandLine().getErr();
-        GrpcChannels agents = new GrpcChannels();
-        Optional<ManagedChannel> controllerChannel = controllerAddress.map(a -> GrpcChannels.open(a.toString()));
+        GrpcChannels agents = new GrpcChannels(calling);
+        Optional<ManagedChannel> controllerChannel = controllerAddress.map(a -> calling.open(a.toString()));
         SourceResolverProvider.Context context = new SourceResolverProvider.Context(
                 new PulsarSources(PulsarSourceSettings.defaults(), Clock.systemUTC()), PulsarClients::withDefaults,
                 url -> new AgentDumper(agents.get(url), AgentDumper.Settings.defaults()));
         SourceResolver sources = OptionValues.parse(spec, "--resolver-config: ", () -> Resolvers.load(resolver, Optional.ofNullable(resolverConfig), context));
         GatewayService service = new GatewayService(sources, controllerChannel.map(Channel.class::cast), GatewaySettings.defaults(), Clock.systemUTC());
-        GrpcServer server = GrpcServer.on(address.bindAddress(), service);
+        GrpcServer server = GrpcServer.on(address.bindAddress(), serving, service);
         AutoCloseable resources = () -> {
             if (sources instanceof AutoCloseable closeable) {
                 closeable.close();
@@ -94,9 +108,9 @@ final class GatewayCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        log.info("gateway listening on {}:{}, resolver {}{}, {}", address.host(), server.port(), resolver,
-                resolverConfig == null ? "" : " (" + resolverConfig + ")",
-                controllerAddress.map(a -> "dumps from the controller at " + a).orElse("no controller: no dumps"));
+        log.info("gateway listening on {}:{} ({}), resolver {}{}, {}; calls to the controller and agents: {}", address.host(), server.port(),
+                serving, resolver, resolverConfig == null ? "" : " (" + resolverConfig + ")",
+                controllerAddress.map(a -> "dumps from the controller at " + a).orElse("no controller: no dumps"), calling);
         CountDownLatch stop = new CountDownLatch(1);
         try (resources) {
             return Foreground.run("gateway", () -> {

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -40,6 +41,11 @@ final class JarProcess implements AutoCloseable {
 
     /** Starts {@code java -jar pgcapture.jar args}; {@code name} names its log files and must be unique per run. */
     static JarProcess start(String name, List<String> args) throws IOException {
+        return start(name, args, Map.of());
+    }
+
+    /** As {@link #start(String, List)}, with {@code env} added to the process's environment. */
+    static JarProcess start(String name, List<String> args, Map<String, String> env) throws IOException {
         assertTrue(Files.isRegularFile(JAR), JAR.toAbsolutePath() + " is not built");
         Files.createDirectories(LOGS);
         Path out = LOGS.resolve(name + ".stdout.log");
@@ -47,7 +53,9 @@ final class JarProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-XX:+UseSerialGC", "-jar", JAR.toString()));
         command.addAll(args);
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        Process process = builder
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())

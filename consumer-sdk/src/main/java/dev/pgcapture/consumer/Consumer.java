@@ -117,13 +117,29 @@ public final class Consumer implements AutoCloseable {
             }
             failures = outcome.delivered() ? 1 : failures + 1;
             Duration wait = backoff.delay(failures);
-            log.warn("the capture stream of URI \"{}\" ended ({}{}); reconnecting in {} ms", options.uri(), status.getCode(),
-                    status.getDescription() != null ? ": " + status.getDescription() : "", wait.toMillis());
+            log.warn("the capture stream of URI \"{}\" ended ({}{}{}); reconnecting in {} ms", options.uri(), status.getCode(),
+                    status.getDescription() != null ? ": " + status.getDescription() : "", rootCause(status), wait.toMillis());
             if (waitForClose(wait)) {
                 return;
             }
             counters.reconnects.incrementAndGet();
         }
+    }
+
+    /**
+     * The innermost cause of a failed call, e.g. a TLS handshake's
+     * {@code (SSLHandshakeException: Received fatal alert: certificate_required)}: gRPC's own
+     * description of such a failure is only "ssl exception".
+     */
+    private static String rootCause(Status status) {
+        Throwable cause = status.getCause();
+        if (cause == null) {
+            return "";
+        }
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return " (" + cause.getClass().getSimpleName() + (cause.getMessage() != null ? ": " + cause.getMessage() : "") + ")";
     }
 
     /** Waits {@code wait} unless the consumer closes meanwhile; true when it did. */

@@ -9,7 +9,13 @@ import dev.pgcapture.proto.DBLogControllerGrpc;
 import dev.pgcapture.proto.ListSchedulesRequest;
 import dev.pgcapture.proto.ListSchedulesResponse;
 import dev.pgcapture.proto.ScheduleProgress;
+import io.grpc.Attributes;
+import io.grpc.CallCredentials;
+import io.grpc.Grpc;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.SecurityLevel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
@@ -171,6 +177,65 @@ class GrpcSecurityTest {
         servers.add(server);
         assertEquals(1, call("127.0.0.1:" + server.port(), ClientSecurity.builder().tokenFile(tokenFile("loop", "first-token")).build()).size());
         assertEquals(Status.Code.UNAUTHENTICATED, refused("127.0.0.1:" + server.port(), ClientSecurity.plaintext()).getCode());
+    }
+
+    @Test
+    void grpcChannels_withClientSecurity_reachAServerNeedingClientCertificateAndToken() throws Exception {
+        String target = serve(tlsServer().clientCertificates(certs.caCert(), ServerSecurity.ClientAuth.REQUIRE).tokenFile(tokens).build());
+        ClientSecurity security = tlsClient().clientCertificate(certs.client().cert(), certs.client().key())
+                .tokenFile(tokenFile("outgoing", "first-token")).build();
+        try (GrpcChannels agents = new GrpcChannels(security)) {
+            assertEquals(1, DBLogControllerGrpc.newBlockingStub(agents.get(target)).withDeadlineAfter(10, TimeUnit.SECONDS)
+                    .listSchedules(ListSchedulesRequest.getDefaultInstance()).getSchedulesCount());
+        }
+    }
+
+    @Test
+    void token_overPlaintextToAnotherHost_isNotSentUnlessAllowed() {
+        List<Status> failures = new ArrayList<>();
+        List<Metadata> sent = new ArrayList<>();
+        CallCredentials.MetadataApplier applier = new CallCredentials.MetadataApplier() {
+            @Override
+            public void apply(Metadata headers) {
+                sent.add(headers);
+            }
+
+            @Override
+            public void fail(Status status) {
+                failures.add(status);
+            }
+        };
+        BearerTokenCredentials.of("first-token").applyRequestMetadata(plaintextTo("10.1.2.3"), Runnable::run, applier);
+        assertEquals(Status.Code.UNAUTHENTICATED, failures.get(0).getCode());
+        assertEquals("refusing to send the bearer token to db.example:10000 over a plaintext connection: connect with TLS, "
+                + "or allow plaintext tokens explicitly", failures.get(0).getDescription());
+        assertTrue(sent.isEmpty());
+        BearerTokenCredentials.allowingPlaintext("first-token").applyRequestMetadata(plaintextTo("10.1.2.3"), Runnable::run, applier);
+        assertEquals("Bearer first-token", sent.get(0).get(BearerTokenInterceptor.AUTHORIZATION));
+    }
+
+    private static CallCredentials.RequestInfo plaintextTo(String ip) {
+        return new CallCredentials.RequestInfo() {
+            @Override
+            public MethodDescriptor<?, ?> getMethodDescriptor() {
+                return DBLogControllerGrpc.getListSchedulesMethod();
+            }
+
+            @Override
+            public SecurityLevel getSecurityLevel() {
+                return SecurityLevel.NONE;
+            }
+
+            @Override
+            public String getAuthority() {
+                return "db.example:10000";
+            }
+
+            @Override
+            public Attributes getTransportAttrs() {
+                return Attributes.newBuilder().set(Grpc.TRANSPORT_ATTR_REMOTE_ADDR, new InetSocketAddress(ip, 10000)).build();
+            }
+        };
     }
 
     @Test

@@ -78,6 +78,9 @@ final class Pulsar2PgCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Pulsar2Pg.Settings settings = settings();
         Optional<InetSocketAddress> listenAddress = listenAddress();
+        if (listenAddress.isEmpty() && serverSecurity.any()) {
+            throw usage("--tls-cert, --tls-key, --tls-client-ca, --tls-client-auth and --auth-token-file protect the Agent service: give --listen too");
+        }
         ServerSecurity serving = serverSecurity.security();
         Optional<PostgresUrl> source = Optional.ofNullable(sourceUrl).filter(url -> !url.isBlank()).map(url -> parseUrl("--source-url", url));
         DumpRegistry dumps = new DumpRegistry(settings.replica(), DumpLimits.defaults().cancelGrace());

@@ -37,6 +37,11 @@ final class ServerSecurityOptions {
                     + "blank lines and # comments ignored; list two to rotate. Default: no token needed.")
     Path authTokenFile;
 
+    /** Whether any of these options is given. */
+    boolean any() {
+        return tlsCert != null || tlsKey != null || tlsClientCa != null || tlsClientAuth != null || authTokenFile != null;
+    }
+
     /** The security these options describe, every file read; a bad combination or file is a usage error naming the option. */
     ServerSecurity security() {
         if ((tlsCert == null) != (tlsKey == null)) {

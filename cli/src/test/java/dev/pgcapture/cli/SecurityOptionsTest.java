@@ -54,6 +54,8 @@ class SecurityOptionsTest {
                 "--tls-cert and --tls-key go together");
         assertUsage(run("pulsar2pg", "--pg-url", "postgres://u@h/db", "--pulsar-url", "pulsar://h:6650", "--topic", "t",
                 "--listen", "127.0.0.1:1", "--tls-cert", "cert.pem"), "--tls-cert and --tls-key go together");
+        assertUsage(run("pulsar2pg", "--pg-url", "postgres://u@h/db", "--pulsar-url", "pulsar://h:6650", "--topic", "t",
+                "--auth-token-file", "tokens"), "--tls-cert, --tls-key, --tls-client-ca, --tls-client-auth and --auth-token-file protect the Agent service: give --listen too");
     }
 
     @Test

@@ -1,10 +1,10 @@
 package dev.pgcapture.cli;
 
+import dev.pgcapture.core.grpc.ClientSecurity;
 import dev.pgcapture.proto.DBLogControllerGrpc;
 import dev.pgcapture.proto.ListSchedulesRequest;
 import dev.pgcapture.proto.ScheduleProgress;
 import io.grpc.ManagedChannel;
-import dev.pgcapture.core.grpc.ClientSecurity;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.ConnectException;

@@ -1,10 +1,10 @@
 package dev.pgcapture.cli;
 
+import dev.pgcapture.core.grpc.ClientSecurity;
 import dev.pgcapture.proto.DBLogControllerGrpc;
 import dev.pgcapture.proto.ListSchedulesRequest;
 import dev.pgcapture.proto.ScheduleProgress;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.net.ConnectException;
@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
-/** A plaintext gRPC connection to a controller, for the commands that talk to one, with its errors as one-line messages. */
+/** A gRPC connection to a controller, for the commands that talk to one, with its errors as one-line messages. */
 final class ControllerClient implements AutoCloseable {
 
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -22,9 +22,9 @@ final class ControllerClient implements AutoCloseable {
     private final HostPort address;
     private final ManagedChannel channel;
 
-    ControllerClient(HostPort address) {
+    ControllerClient(HostPort address, ClientSecurity security) {
         this.address = address;
-        this.channel = ManagedChannelBuilder.forAddress(address.host(), address.port()).usePlaintext().build();
+        this.channel = security.open(address.toString());
     }
 
     /** A stub whose calls fail after {@code timeout}. */
@@ -68,6 +68,10 @@ final class ControllerClient implements AutoCloseable {
             String why = cause != null && cause.getMessage() != null ? cause.getMessage()
                     : status.getDescription() != null ? status.getDescription() : status.getCode().toString();
             return "cannot reach the controller at " + address + ": " + why;
+        }
+        if (status.getCode() == Status.Code.UNAUTHENTICATED || status.getCode() == Status.Code.PERMISSION_DENIED) {
+            return "the controller at " + address + " refused the call: " + status.getCode()
+                    + (status.getDescription() != null ? ": " + status.getDescription() : "");
         }
         return status.getDescription() != null ? status.getDescription() : "the controller answered " + status.getCode();
     }

@@ -6,7 +6,9 @@ import dev.pgcapture.controller.ControllerSettings;
 import dev.pgcapture.controller.StoreException;
 import dev.pgcapture.core.PostgresUrl;
 import dev.pgcapture.core.ResolverConfig;
+import dev.pgcapture.core.grpc.ClientSecurity;
 import dev.pgcapture.core.grpc.GrpcServer;
+import dev.pgcapture.core.grpc.ServerSecurity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -29,9 +31,11 @@ import picocli.CommandLine.Spec;
  * too) resumes them; exit code 1 when the store cannot be opened or the address is taken.
  */
 @Command(name = "controller", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "Run the dump controller: the DBLogController gRPC service that holds dump schedules and hands their "
+        description = {"Run the dump controller: the DBLogController gRPC service that holds dump schedules and hands their "
                 + "chunks to gateways one at a time. Schedules live in a PostgreSQL database and survive restarts: chunks that "
-                + "were out are handed out again, acknowledged ones never. Stops on SIGTERM or Ctrl-C.")
+                + "were out are handed out again, acknowledged ones never. Stops on SIGTERM or Ctrl-C.",
+            "Security: --tls-cert, --tls-key, --tls-client-ca, --tls-client-auth and --auth-token-file protect the controller's "
+                + "own service; --tls, --tls-ca, --client-cert, --client-key and --token-file are how it connects to the agents."})
 final class ControllerCommand implements Callable<Integer> {
 
     private static final Duration SHUTDOWN = Duration.ofSeconds(5);
@@ -57,10 +61,18 @@ final class ControllerCommand implements Callable<Integer> {
                     + "unchecked and ScheduleTables is refused.")
     Path resolverConfig;
 
+    @Mixin
+    ServerSecurityOptions serverSecurity;
+
+    @Mixin
+    ClientSecurityOptions clientSecurity;
+
     @Override
     public Integer call() throws Exception {
         HostPort address = OptionValues.parse(spec, "", () -> HostPort.parse("--listen", OptionValues.required(spec, listen, "--listen=HOST:PORT", "PGCAPTURE_LISTEN"), "0.0.0.0"));
         PostgresUrl store = OptionValues.parse(spec, "--store-url: ", () -> PostgresUrl.parse(OptionValues.required(spec, storeUrl, "--store-url=URL", "PGCAPTURE_STORE_URL")));
+        ServerSecurity protection = serverSecurity.security();
+        ClientSecurity calling = clientSecurity.security();
         PrintWriter err = spec.commandLine().getErr();
         Observability observed;
         try {
@@ -70,12 +82,14 @@ final class ControllerCommand implements Callable<Integer> {
         }
         try (observed) {
             AgentLookup agents = resolverConfig == null ? AgentLookup.none()
-                    : AgentLookup.of(OptionValues.parse(spec, "--resolver-config: ", () -> ResolverConfig.read(resolverConfig)), resolverConfig.toString());
-            return serve(address, store, agents, observed, err);
+                    : AgentLookup.of(OptionValues.parse(spec, "--resolver-config: ", () -> ResolverConfig.read(resolverConfig)), resolverConfig.toString(),
+                            calling);
+            return serve(address, store, agents, protection, calling, observed, err);
         }
     }
 
-    private int serve(HostPort address, PostgresUrl store, AgentLookup agents, Observability observed, PrintWriter err) throws Exception {
+    private int serve(HostPort address, PostgresUrl store, AgentLookup agents, ServerSecurity protection, ClientSecurity calling,
+            Observability observed, PrintWriter err) throws Exception {
         ControllerService service;
         try {
             service = ControllerService.open(store, agents, Clock.systemUTC(), ControllerSettings.defaults(), observed.registry());
@@ -85,7 +99,7 @@ final class ControllerCommand implements Callable<Integer> {
             err.flush();
             return 1;
         }
-        GrpcServer server = GrpcServer.on(address.bindAddress(), service);
+        GrpcServer server = GrpcServer.on(address.bindAddress(), protection, service);
         try {
             server.start();
         } catch (IOException e) {
@@ -96,8 +110,9 @@ final class ControllerCommand implements Callable<Integer> {
         }
         AtomicBoolean serving = new AtomicBoolean(true);
         observed.ready(() -> serving.get() ? service.whyNotReady() : Optional.of("gRPC server shutting down"));
-        observed.logStart("controller listening on " + address.host() + ":" + server.port() + ", schedules stored in " + store
-                + (resolverConfig == null ? " (no resolver config: tables are not checked)" : ", agents from " + resolverConfig));
+        observed.logStart("controller listening on " + address.host() + ":" + server.port() + " (" + protection + "), schedules stored in "
+                + store + (resolverConfig == null ? " (no resolver config: tables are not checked)"
+                        : ", agents from " + resolverConfig + " (" + calling + ")"));
         CountDownLatch stop = new CountDownLatch(1);
         return Foreground.run("controller", () -> {
             stop.await();

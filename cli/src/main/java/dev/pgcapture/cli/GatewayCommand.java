@@ -1,8 +1,10 @@
 package dev.pgcapture.cli;
 
 import dev.pgcapture.core.SourceResolver;
+import dev.pgcapture.core.grpc.ClientSecurity;
 import dev.pgcapture.core.grpc.GrpcChannels;
 import dev.pgcapture.core.grpc.GrpcServer;
+import dev.pgcapture.core.grpc.ServerSecurity;
 import dev.pgcapture.gateway.GatewayService;
 import dev.pgcapture.gateway.GatewaySettings;
 import dev.pgcapture.gateway.dump.AgentDumper;
@@ -34,9 +36,12 @@ import picocli.CommandLine.Spec;
  * chunks come from the controller, if one is given.
  */
 @Command(name = "gateway", mixinStandardHelpOptions = true, showDefaultValues = true,
-        description = "Run the gateway: the DBLogGateway gRPC service. Each consumer's Capture stream gets its URI's changes "
+        description = {"Run the gateway: the DBLogGateway gRPC service. Each consumer's Capture stream gets its URI's changes "
                 + "from a Pulsar subscription and, with a controller, its dumps from the URI's replica agent, merged into one "
-                + "stream. Stops on SIGTERM or Ctrl-C.")
+                + "stream. Stops on SIGTERM or Ctrl-C.",
+            "Security: --tls-cert, --tls-key, --tls-client-ca, --tls-client-auth and --auth-token-file protect the gateway's own "
+                + "service (its consumers connect to it); --tls, --tls-ca, --client-cert, --client-key and --token-file are how "
+                + "the gateway connects to the controller and the agents."})
 final class GatewayCommand implements Callable<Integer> {
 
     private static final Duration SHUTDOWN = Duration.ofSeconds(5);
@@ -59,6 +64,12 @@ final class GatewayCommand implements Callable<Integer> {
                     + "PulsarTopic, PulsarSubscription and optionally AgentURL (required by the static resolver).")
     Path resolverConfig;
 
+    @Mixin
+    ServerSecurityOptions serverSecurity;
+
+    @Mixin
+    ClientSecurityOptions clientSecurity;
+
     @Option(names = "--resolver", paramLabel = "NAME", defaultValue = Resolvers.STATIC,
             description = "Which resolver maps URIs to sources: a SourceResolverProvider found on the class path.")
     String resolver;
@@ -71,6 +82,8 @@ final class GatewayCommand implements Callable<Integer> {
         if (Resolvers.STATIC.equals(resolver)) {
             OptionValues.required(spec, resolverConfig == null ? null : resolverConfig.toString(), "--resolver-config=FILE", "PGCAPTURE_RESOLVER_CONFIG");
         }
+        ServerSecurity protection = serverSecurity.security();
+        ClientSecurity calling = clientSecurity.security();
         PrintWriter err = spec.commandLine().getErr();
         Observability observed;
         try {
@@ -79,20 +92,21 @@ final class GatewayCommand implements Callable<Integer> {
             return observability.failed("gateway", e);
         }
         try (observed) {
-            return serve(address, controllerAddress, observed, err);
+            return serve(address, controllerAddress, protection, calling, observed, err);
         }
     }
 
-    private int serve(HostPort address, Optional<HostPort> controllerAddress, Observability observed, PrintWriter err) throws Exception {
-        GrpcChannels agents = new GrpcChannels();
-        Optional<ManagedChannel> controllerChannel = controllerAddress.map(a -> GrpcChannels.open(a.toString()));
+    private int serve(HostPort address, Optional<HostPort> controllerAddress, ServerSecurity protection, ClientSecurity calling,
+            Observability observed, PrintWriter err) throws Exception {
+        GrpcChannels agents = new GrpcChannels(calling);
+        Optional<ManagedChannel> controllerChannel = controllerAddress.map(a -> calling.open(a.toString()));
         SourceResolverProvider.Context context = new SourceResolverProvider.Context(
                 new PulsarSources(PulsarSourceSettings.defaults(), Clock.systemUTC()), PulsarClients::withDefaults,
                 url -> new AgentDumper(agents.get(url), AgentDumper.Settings.defaults()));
         SourceResolver sources = OptionValues.parse(spec, "--resolver-config: ", () -> Resolvers.load(resolver, Optional.ofNullable(resolverConfig), context));
         GatewayService service = new GatewayService(sources, controllerChannel.map(Channel.class::cast), GatewaySettings.defaults(), Clock.systemUTC(),
                 observed.registry());
-        GrpcServer server = GrpcServer.on(address.bindAddress(), service);
+        GrpcServer server = GrpcServer.on(address.bindAddress(), protection, service);
         AutoCloseable resources = () -> {
             if (sources instanceof AutoCloseable closeable) {
                 closeable.close();
@@ -111,9 +125,10 @@ final class GatewayCommand implements Callable<Integer> {
         }
         AtomicBoolean serving = new AtomicBoolean(true);
         observed.ready(() -> serving.get() ? service.whyNotReady() : Optional.of("gRPC server shutting down"));
-        observed.logStart("gateway listening on " + address.host() + ":" + server.port() + ", resolver " + resolver
+        observed.logStart("gateway listening on " + address.host() + ":" + server.port() + " (" + protection + "), resolver " + resolver
                 + (resolverConfig == null ? "" : " (" + resolverConfig + ")") + ", "
-                + controllerAddress.map(a -> "dumps from the controller at " + a).orElse("no controller: no dumps"));
+                + controllerAddress.map(a -> "dumps from the controller at " + a).orElse("no controller: no dumps")
+                + "; calls to the controller and agents: " + calling);
         CountDownLatch stop = new CountDownLatch(1);
         try (resources) {
             return Foreground.run("gateway", () -> {

@@ -79,7 +79,7 @@ public final class Main implements Runnable {
 
     /** The command tree, without defaults from the environment. */
     static CommandLine commandLine() {
-        return new CommandLine(new Main());
+        return new CommandLine(new Main()).setHelpFactory(MaskedHelp.FACTORY);
     }
 
     /** {@code pgcapture} with no subcommand: usage on stderr, exit code 2. */

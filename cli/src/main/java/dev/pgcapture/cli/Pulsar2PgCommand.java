@@ -3,6 +3,7 @@ package dev.pgcapture.cli;
 import dev.pgcapture.agent.AgentRunner;
 import dev.pgcapture.agent.Pulsar2Pg;
 import dev.pgcapture.core.grpc.GrpcServer;
+import dev.pgcapture.core.grpc.ServerSecurity;
 import dev.pgcapture.agent.dump.AgentService;
 import dev.pgcapture.agent.dump.DumpLimits;
 import dev.pgcapture.agent.dump.DumpRegistry;
@@ -73,10 +74,17 @@ final class Pulsar2PgCommand implements Callable<Integer> {
             description = "Serve the Agent gRPC service (dumps of this replica) on this address, e.g. 0.0.0.0:10001 (default: none).")
     String listen;
 
+    @Mixin
+    ServerSecurityOptions serverSecurity;
+
     @Override
     public Integer call() throws Exception {
         Pulsar2Pg.Settings settings = settings();
         Optional<InetSocketAddress> listenAddress = listenAddress();
+        if (listenAddress.isEmpty() && serverSecurity.any()) {
+            throw usage("--tls-cert, --tls-key, --tls-client-ca, --tls-client-auth and --auth-token-file protect the Agent service: give --listen too");
+        }
+        ServerSecurity serving = serverSecurity.security();
         Optional<PostgresUrl> source = Optional.ofNullable(sourceUrl).filter(url -> !url.isBlank()).map(url -> parseUrl("--source-url", url));
         Observability observed;
         try {
@@ -86,10 +94,10 @@ final class Pulsar2PgCommand implements Callable<Integer> {
         }
         try (observed) {
             observed.logStart("pulsar2pg applying topic " + settings.topic() + " at " + settings.pulsarUrl() + " to the replica "
-                    + settings.replica() + listenAddress.map(a -> ", Agent gRPC service on " + a.getHostString() + ":" + a.getPort())
-                    .orElse(", no Agent gRPC service") + source.map(url -> ", tables re-seeded from " + url).orElse(""));
+                    + settings.replica() + listenAddress.map(a -> ", Agent gRPC service on " + a.getHostString() + ":" + a.getPort()
+                    + " (" + serving + ")").orElse(", no Agent gRPC service") + source.map(url -> ", tables re-seeded from " + url).orElse(""));
             DumpRegistry dumps = new DumpRegistry(settings.replica(), DumpLimits.defaults().cancelGrace());
-            AutoCloseable agentService = startAgentService(listenAddress, settings, dumps);
+            AutoCloseable agentService = startAgentService(listenAddress, serving, settings, dumps);
             TableReseeder reseeder = source.map(url -> Seeder.reseeder(url, SeedSettings.DEFAULT_SLOT_WAIT)).orElse(null);
             Pulsar2Pg agent = new Pulsar2Pg(settings, AgentRunner.Backoff.standard(), dumps, reseeder, observed.registry());
             observed.ready(agent);
@@ -100,19 +108,20 @@ final class Pulsar2PgCommand implements Callable<Integer> {
     }
 
     /** Starts the Agent gRPC service (dumps of the replica) on {@code listen}, if given; returns what stops it. */
-    private AutoCloseable startAgentService(Optional<InetSocketAddress> listen, Pulsar2Pg.Settings settings, DumpRegistry dumps)
+    private AutoCloseable startAgentService(Optional<InetSocketAddress> listen, ServerSecurity security, Pulsar2Pg.Settings settings,
+            DumpRegistry dumps)
             throws IOException {
         if (listen.isEmpty()) {
             return () -> { };
         }
         InetSocketAddress address = new InetSocketAddress(listen.get().getHostString(), listen.get().getPort());
-        GrpcServer server = GrpcServer.on(address, new AgentService(settings.replica(), Clock.systemUTC(), DumpLimits.defaults(), dumps));
+        GrpcServer server = GrpcServer.on(address, security, new AgentService(settings.replica(), Clock.systemUTC(), DumpLimits.defaults(), dumps));
         try {
             server.start();
         } catch (IOException e) {
             throw new IOException("cannot listen on " + listen.get().getHostString() + ":" + listen.get().getPort() + ": " + e.getMessage(), e);
         }
-        log.info("Agent gRPC service listening on {}:{} (dumps of {})", address.getHostString(), server.port(), settings.replica());
+        log.info("Agent gRPC service listening on {}:{} ({}; dumps of {})", address.getHostString(), server.port(), security, settings.replica());
         return () -> server.shutdown(SERVICE_SHUTDOWN);
     }
 

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -67,6 +68,9 @@ final class ScheduleCommand implements Callable<Integer> {
             description = "How often to ask the controller for progress while waiting.")
     Duration pollInterval;
 
+    @Mixin
+    ClientSecurityOptions clientSecurity;
+
     @Override
     public Integer call() throws InterruptedException {
         HostPort address = usage(() -> HostPort.parse("--controller", OptionValues.required(spec, controller, "--controller=HOST:PORT",
@@ -74,7 +78,7 @@ final class ScheduleCommand implements Callable<Integer> {
         String forUri = OptionValues.required(spec, uri, "--uri=URI", "PGCAPTURE_URI");
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ControllerClient client = new ControllerClient(address)) {
+        try (ControllerClient client = new ControllerClient(address, clientSecurity.security())) {
             try {
                 if (stop) {
                     return stop(client, forUri, out, err);

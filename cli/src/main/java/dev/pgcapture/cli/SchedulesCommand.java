@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -33,6 +34,9 @@ final class SchedulesCommand implements Callable<Integer> {
     @Option(names = "--uri", paramLabel = "URI", description = "Only this URI's schedule (default: every schedule).")
     String uri;
 
+    @Mixin
+    ClientSecurityOptions clientSecurity;
+
     @Override
     public Integer call() {
         if (controller == null || controller.isBlank()) {
@@ -47,7 +51,7 @@ final class SchedulesCommand implements Callable<Integer> {
         String only = uri == null ? "" : uri;
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ControllerClient client = new ControllerClient(address)) {
+        try (ControllerClient client = new ControllerClient(address, clientSecurity.security())) {
             List<ScheduleProgress> schedules;
             try {
                 schedules = client.schedules(only);

@@ -9,13 +9,14 @@ import dev.pgcapture.consumer.Handlers;
 import dev.pgcapture.consumer.PgCapture;
 import dev.pgcapture.consumer.Row;
 import dev.pgcapture.core.DeliveryMode;
+import dev.pgcapture.core.grpc.ClientSecurity;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -59,14 +60,18 @@ final class TailCommand implements Callable<Integer> {
                     + "Either way it is reported on stderr.")
     String onDecodeError;
 
+    @Mixin
+    ClientSecurityOptions clientSecurity;
+
     @Override
     public Integer call() throws Exception {
         HostPort address = OptionValues.parse(spec, "", () -> HostPort.parse("--gateway",
                 OptionValues.required(spec, gateway, "--gateway=HOST:PORT", "PGCAPTURE_GATEWAY"), "127.0.0.1"));
         ConsumerOptions options = options();
+        ClientSecurity security = clientSecurity.security();
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        ManagedChannel channel = ManagedChannelBuilder.forAddress(address.host(), address.port()).usePlaintext().build();
+        ManagedChannel channel = security.open(address.toString());
         AtomicLong printed = new AtomicLong();
         Consumer consumer = PgCapture.newConsumer(channel, options);
         Thread stopOnSignal = new Thread(consumer::close, "tail-shutdown");

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +26,7 @@ final class JarProcess implements AutoCloseable {
     static final int KILLED = 137;
     /** 128 + SIGTERM (15). */
     static final int TERMINATED = 143;
+    private static final List<String> DEFAULT_JVM = List.of("-Xmx256m", "-XX:+UseSerialGC");
 
     private final String name;
     private final Process process;
@@ -40,11 +42,20 @@ final class JarProcess implements AutoCloseable {
 
     /** Starts {@code java -jar pgcapture.jar args}; {@code name} names its log files and must be unique per run. */
     static JarProcess start(String name, List<String> args) throws IOException {
-        return start(name, List.of("-Xmx256m", "-XX:+UseSerialGC"), args);
+        return start(name, DEFAULT_JVM, args, Map.of());
     }
 
     /** Starts {@code java jvmOptions -jar pgcapture.jar args}. */
     static JarProcess start(String name, List<String> jvmOptions, List<String> args) throws IOException {
+        return start(name, jvmOptions, args, Map.of());
+    }
+
+    /** As {@link #start(String, List)}, with {@code env} added to the process's environment. */
+    static JarProcess start(String name, List<String> args, Map<String, String> env) throws IOException {
+        return start(name, DEFAULT_JVM, args, env);
+    }
+
+    private static JarProcess start(String name, List<String> jvmOptions, List<String> args, Map<String, String> env) throws IOException {
         assertTrue(Files.isRegularFile(JAR), JAR.toAbsolutePath() + " is not built");
         Files.createDirectories(LOGS);
         Path out = LOGS.resolve(name + ".stdout.log");
@@ -54,7 +65,9 @@ final class JarProcess implements AutoCloseable {
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(args);
-        Process process = new ProcessBuilder(command)
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        Process process = builder
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
                 .redirectOutput(out.toFile())
                 .redirectError(err.toFile())

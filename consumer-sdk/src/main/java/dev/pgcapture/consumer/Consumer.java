@@ -3,7 +3,13 @@ package dev.pgcapture.consumer;
 import dev.pgcapture.consumer.CaptureStream.Closing;
 import dev.pgcapture.consumer.CaptureStream.Event;
 import dev.pgcapture.core.Backoff;
+import io.grpc.CallCredentials;
+import io.grpc.CallOptions;
 import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.EnumSet;
@@ -53,8 +59,20 @@ public final class Consumer implements AutoCloseable {
     private volatile boolean closed;
 
     Consumer(Channel channel, ConsumerOptions options) {
-        this.channel = Objects.requireNonNull(channel, "channel");
+        Objects.requireNonNull(channel, "channel");
         this.options = Objects.requireNonNull(options, "options");
+        this.channel = options.callCredentials().map(credentials -> ClientInterceptors.intercept(channel, withCredentials(credentials)))
+                .orElse(channel);
+    }
+
+    /** Sends {@code credentials} with every call (a call that sets its own keeps them). */
+    private static ClientInterceptor withCredentials(CallCredentials credentials) {
+        return new ClientInterceptor() {
+            @Override
+            public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions callOptions, Channel next) {
+                return next.newCall(method, callOptions.getCredentials() != null ? callOptions : callOptions.withCallCredentials(credentials));
+            }
+        };
     }
 
     /**
@@ -99,13 +117,29 @@ public final class Consumer implements AutoCloseable {
             }
             failures = outcome.delivered() ? 1 : failures + 1;
             Duration wait = backoff.delay(failures);
-            log.warn("the capture stream of URI \"{}\" ended ({}{}); reconnecting in {} ms", options.uri(), status.getCode(),
-                    status.getDescription() != null ? ": " + status.getDescription() : "", wait.toMillis());
+            log.warn("the capture stream of URI \"{}\" ended ({}{}{}); reconnecting in {} ms", options.uri(), status.getCode(),
+                    status.getDescription() != null ? ": " + status.getDescription() : "", rootCause(status), wait.toMillis());
             if (waitForClose(wait)) {
                 return;
             }
             counters.reconnects.incrementAndGet();
         }
+    }
+
+    /**
+     * The innermost cause of a failed call, e.g. a TLS handshake's
+     * {@code (SSLHandshakeException: Received fatal alert: certificate_required)}: gRPC's own
+     * description of such a failure is only "ssl exception".
+     */
+    private static String rootCause(Status status) {
+        Throwable cause = status.getCause();
+        if (cause == null) {
+            return "";
+        }
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return " (" + cause.getClass().getSimpleName() + (cause.getMessage() != null ? ": " + cause.getMessage() : "") + ")";
     }
 
     /** Waits {@code wait} unless the consumer closes meanwhile; true when it did. */

@@ -1,6 +1,8 @@
 package dev.pgcapture.consumer;
 
 import dev.pgcapture.core.DeliveryMode;
+import dev.pgcapture.core.grpc.BearerTokenCredentials;
+import io.grpc.CallCredentials;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -47,6 +49,7 @@ public final class ConsumerOptions {
     private final int prefetch;
     private final Duration closeTimeout;
     private final Clock clock;
+    private final Optional<CallCredentials> callCredentials;
 
     private ConsumerOptions(Builder b) {
         this.uri = b.uri;
@@ -61,6 +64,7 @@ public final class ConsumerOptions {
         this.prefetch = b.prefetch;
         this.closeTimeout = b.closeTimeout;
         this.clock = b.clock;
+        this.callCredentials = b.callCredentials;
     }
 
     /**
@@ -132,6 +136,11 @@ public final class ConsumerOptions {
         return clock;
     }
 
+    /** The credentials sent with every call to the gateway (a bearer token), if set. */
+    public Optional<CallCredentials> callCredentials() {
+        return callCredentials;
+    }
+
     /** Builds {@link ConsumerOptions}; every setter checks its argument and names it when wrong. */
     public static final class Builder {
 
@@ -147,6 +156,7 @@ public final class ConsumerOptions {
         private int prefetch = 64;
         private Duration closeTimeout = Duration.ofSeconds(5);
         private Clock clock = Clock.systemUTC();
+        private Optional<CallCredentials> callCredentials = Optional.empty();
 
         private Builder(String uri) {
             Objects.requireNonNull(uri, "uri");
@@ -274,6 +284,27 @@ public final class ConsumerOptions {
                 throw new IllegalArgumentException("closeTimeout must not be negative, was " + timeout);
             }
             this.closeTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Sends {@code authorization: Bearer <token>} with every call, for a gateway started with
+         * {@code --auth-token-file}. The token goes only over TLS or to a loopback address: on any
+         * other plaintext channel the consumer fails with UNAUTHENTICATED before sending it (use
+         * {@link #callCredentials} with {@code BearerTokenCredentials.allowingPlaintext} to send it
+         * anyway). The options never show the token.
+         *
+         * @throws IllegalArgumentException when the token is empty or holds a space or a non-ASCII character
+         */
+        public Builder bearerToken(String token) {
+            Objects.requireNonNull(token, "token");
+            this.callCredentials = Optional.of(BearerTokenCredentials.of(token));
+            return this;
+        }
+
+        /** Sends these credentials with every call to the gateway (replacing a {@link #bearerToken}). */
+        public Builder callCredentials(CallCredentials credentials) {
+            this.callCredentials = Optional.of(Objects.requireNonNull(credentials, "credentials"));
             return this;
         }
 

@@ -1,6 +1,7 @@
 package dev.pgcapture.controller;
 
 import dev.pgcapture.core.ResolverConfig;
+import dev.pgcapture.core.grpc.ClientSecurity;
 import io.grpc.Channel;
 import java.util.Objects;
 
@@ -48,6 +49,11 @@ public interface AgentLookup extends AutoCloseable {
      * @param origin names the config in messages (its file; empty when it has no name)
      */
     static AgentLookup of(ResolverConfig config, String origin) {
-        return new ResolverAgents(config, origin);
+        return of(config, origin, ClientSecurity.plaintext());
+    }
+
+    /** As {@link #of(ResolverConfig, String)}, with channels secured by {@code security} (TLS, client certificate, token). */
+    static AgentLookup of(ResolverConfig config, String origin, ClientSecurity security) {
+        return new ResolverAgents(config, origin, security);
     }
 }

@@ -1,19 +1,21 @@
 package dev.pgcapture.controller;
 
 import dev.pgcapture.core.ResolverConfig;
+import dev.pgcapture.core.grpc.ClientSecurity;
 import dev.pgcapture.core.grpc.GrpcChannels;
 import java.util.Optional;
 
-/** {@link AgentLookup#of}: the agents a resolver config names, over plaintext gRPC channels opened on first use. */
+/** {@link AgentLookup#of}: the agents a resolver config names, over gRPC channels opened on first use. */
 final class ResolverAgents implements AgentLookup {
 
     private final ResolverConfig config;
     private final String origin;
-    private final GrpcChannels channels = new GrpcChannels();
+    private final GrpcChannels channels;
     private boolean closed;
 
-    ResolverAgents(ResolverConfig config, String origin) {
+    ResolverAgents(ResolverConfig config, String origin, ClientSecurity security) {
         this.config = config;
+        this.channels = new GrpcChannels(security);
         this.origin = origin.isEmpty() ? "the resolver config" : "the resolver config " + origin;
     }
 

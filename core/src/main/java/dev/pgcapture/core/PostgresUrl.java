@@ -211,8 +211,12 @@ public final class PostgresUrl {
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 
-    /** The URL with any password replaced by {@code ***}, for messages and logs. */
-    static String mask(String url) {
+    /**
+     * {@code url} with any password replaced by {@code ***} (in {@code scheme://user:password@…}
+     * and in a {@code password=} parameter), for messages, logs and help; text that is no URL
+     * comes back unchanged.
+     */
+    public static String mask(String url) {
         String masked = url.replaceAll("(?i)([?&]password=)[^&]*", "$1***");
         int scheme = masked.indexOf("://");
         int at = masked.lastIndexOf('@', masked.indexOf('/', scheme + 3) < 0 ? masked.length() : masked.indexOf('/', scheme + 3));

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Serves gRPC services (the agent's, the controller's, the gateway's) on a server built from
  * the given builder: a Netty builder in production ({@link #on}), an in-process one in tests.
+ * See {@link ServerSecurity} for TLS and tokens.
  * {@link #shutdown} lets calls finish until a deadline, cancels the rest, then closes every
  * service that is {@link AutoCloseable}.
  */
@@ -39,7 +40,25 @@ public final class GrpcServer {
 
     /** A server for {@code services} on a TCP address (plaintext), not yet started. */
     public static GrpcServer on(InetSocketAddress address, BindableService... services) {
-        return new GrpcServer(NettyServerBuilder.forAddress(address), services);
+        return on(address, ServerSecurity.plaintext(), services);
+    }
+
+    /**
+     * A server for {@code services} on a TCP address, protected by {@code security} (TLS, client
+     * certificates, bearer tokens), not yet started.
+     *
+     * @throws IllegalArgumentException when the TLS certificate or key cannot be used (not PEM, the key does
+     *     not match the certificate, ...)
+     */
+    public static GrpcServer on(InetSocketAddress address, ServerSecurity security, BindableService... services) {
+        NettyServerBuilder builder;
+        try {
+            builder = NettyServerBuilder.forAddress(address, security.credentials());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot use the TLS certificate and key: " + e.getMessage(), e);
+        }
+        security.interceptors().forEach(builder::intercept);
+        return new GrpcServer(builder, services);
     }
 
     public GrpcServer start() throws IOException {

@@ -117,7 +117,7 @@ final class StandaloneCommand implements Callable<Integer> {
                 out.println(line);
                 out.flush();
             });
-        } catch (StandaloneSystem.StandaloneException e) {
+        } catch (StandaloneSystem.StandaloneException | Pipeline.StartException e) {
             err.println("pgcapture standalone: " + e.getMessage());
             err.flush();
             return 1;

@@ -1,15 +1,7 @@
 package dev.pgcapture.cli;
 
-import dev.pgcapture.agent.AgentRunner;
 import dev.pgcapture.agent.FatalAgentException;
-import dev.pgcapture.agent.Pg2Pulsar;
-import dev.pgcapture.agent.Pulsar2Pg;
 import dev.pgcapture.agent.capture.CaptureSettings;
-import dev.pgcapture.agent.dump.AgentService;
-import dev.pgcapture.agent.dump.DumpLimits;
-import dev.pgcapture.agent.dump.DumpRegistry;
-import dev.pgcapture.agent.pulsar.PulsarSinkSettings;
-import dev.pgcapture.agent.replica.ApplySettings;
 import dev.pgcapture.agent.replica.ReplicaPosition;
 import dev.pgcapture.agent.seed.SeedResult;
 import dev.pgcapture.agent.seed.SeedSettings;
@@ -17,27 +9,11 @@ import dev.pgcapture.agent.seed.Seeder;
 import dev.pgcapture.agent.setup.CaptureSetup;
 import dev.pgcapture.agent.setup.Preflight;
 import dev.pgcapture.agent.setup.PreflightReport;
-import dev.pgcapture.controller.AgentLookup;
-import dev.pgcapture.controller.ControllerService;
-import dev.pgcapture.controller.ControllerSettings;
 import dev.pgcapture.core.PostgresUrl;
 import dev.pgcapture.core.Readiness;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.util.LinkedHashMap;
-import dev.pgcapture.core.ResolverConfig;
-import dev.pgcapture.core.grpc.GrpcChannels;
-import dev.pgcapture.core.grpc.GrpcServer;
 import dev.pgcapture.embedded.LocalPostgres;
 import dev.pgcapture.embedded.LocalPulsar;
-import dev.pgcapture.gateway.GatewayService;
-import dev.pgcapture.gateway.GatewaySettings;
-import dev.pgcapture.gateway.dump.AgentDumper;
-import dev.pgcapture.gateway.pulsar.PulsarClients;
-import dev.pgcapture.gateway.pulsar.PulsarSourceSettings;
-import dev.pgcapture.gateway.pulsar.PulsarSources;
-import dev.pgcapture.gateway.resolve.StaticResolver;
-import io.grpc.Channel;
-import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,17 +22,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.Map;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The whole system in one JVM, as {@code pgcapture standalone} runs it: a local PostgreSQL
@@ -72,8 +44,6 @@ import org.slf4j.LoggerFactory;
  */
 final class StandaloneSystem implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(StandaloneSystem.class);
-    private static final Duration SERVER_SHUTDOWN = Duration.ofSeconds(5);
     private static final String SOURCE_DB = "source";
     private static final String REPLICA_DB = "replica";
     private static final String STORE_DB = "pgcapture_controller";
@@ -120,12 +90,11 @@ final class StandaloneSystem implements AutoCloseable {
     private final Settings settings;
     private final MeterRegistry registry;
     private final Consumer<String> progress;
-    /** Each part's readiness, in start order. */
-    private final Map<String, Readiness> parts = new LinkedHashMap<>();
     /** What {@link #close} undoes, last started first. */
     private final Deque<AutoCloseable> started = new ArrayDeque<>();
     private final CompletableFuture<Void> finished = new CompletableFuture<>();
     private Endpoints endpoints;
+    private Pipeline pipeline;
     private DemoWorkload demo;
 
     private StandaloneSystem(Settings settings, MeterRegistry registry, Consumer<String> progress) {
@@ -160,7 +129,7 @@ final class StandaloneSystem implements AutoCloseable {
 
     /** Ready when every part is: pg2pulsar, pulsar2pg, the controller and the gateway. */
     Readiness readiness() {
-        return Readiness.all(parts);
+        return pipeline.readiness();
     }
 
     /** Transactions the demo workload committed, 0 without a demo. */
@@ -218,37 +187,13 @@ final class StandaloneSystem implements AutoCloseable {
 
         seedIfNew(source, replica);
 
-        Pg2Pulsar capture = new Pg2Pulsar(new Pg2Pulsar.Settings(source, CaptureSettings.defaults(), pulsar.serviceUrl(), pulsar.httpUrl(),
-                PulsarSinkSettings.forTopic(settings.topic()), Duration.ofDays(1)), AgentRunner.Backoff.standard(), registry);
-        runInBackground("pg2pulsar", capture::run, capture::stop);
-        parts.put("pg2pulsar", capture);
-
-        DumpRegistry dumps = new DumpRegistry(replica, DumpLimits.defaults().cancelGrace());
-        GrpcServer agentServer = serve(settings.agent(), "replica Agent service",
-                new AgentService(replica, Clock.systemUTC(), DumpLimits.defaults(), dumps));
-        Pulsar2Pg apply = new Pulsar2Pg(new Pulsar2Pg.Settings(replica, pulsar.serviceUrl(), settings.topic(), ApplySettings.defaults()),
-                AgentRunner.Backoff.standard(), dumps, Seeder.reseeder(source, SeedSettings.DEFAULT_SLOT_WAIT), registry);
-        runInBackground("pulsar2pg", apply::run, apply::stop);
-        parts.put("pulsar2pg", apply);
-
-        ResolverConfig resolverConfig = ResolverConfig.of(Map.of(settings.uri(), new ResolverConfig.Entry(pulsar.serviceUrl(),
-                settings.topic(), "pgcapture-" + settings.uri(), Optional.of(settings.agent().toString()))));
-        ControllerService controller = ControllerService.open(store, AgentLookup.of(resolverConfig, "standalone"), Clock.systemUTC(),
-                ControllerSettings.defaults(), registry);
-        serve(settings.controller(), "controller", controller);
-        parts.put("controller", controller);
-
-        GrpcChannels agents = new GrpcChannels();
-        started.push(agents);
-        ManagedChannel controllerChannel = GrpcChannels.open(settings.controller().toString());
-        started.push(() -> GrpcChannels.shutdown(controllerChannel));
-        StaticResolver resolver = new StaticResolver(resolverConfig, new PulsarSources(PulsarSourceSettings.defaults(), Clock.systemUTC()),
-                PulsarClients.withDefaults(), url -> new AgentDumper(agents.get(url), AgentDumper.Settings.defaults()));
-        started.push(resolver);
-        GatewayService gateway = new GatewayService(resolver, Optional.of((Channel) controllerChannel), GatewaySettings.defaults(),
-                Clock.systemUTC(), registry);
-        serve(settings.gateway(), "gateway", gateway);
-        parts.put("gateway", gateway);
+        Pipeline pipeline = Pipeline.start(new Pipeline.Settings(source, replica, store, pulsar.serviceUrl(), pulsar.httpUrl(),
+                CaptureSettings.defaults(), settings.topic(), List.of(settings.uri()), true, settings.gateway().bindAddress(),
+                settings.controller().bindAddress(), settings.agent().bindAddress(), registry), progress, failure ->
+                finished.completeExceptionally(failure instanceof FatalAgentException ? failure
+                        : new StandaloneException("an agent failed: " + failure, failure)));
+        started.push(pipeline);
+        this.pipeline = pipeline;
 
         if (settings.demoRate().isPresent()) {
             demo = DemoWorkload.start(source, settings.demoRate().get());
@@ -341,69 +286,10 @@ final class StandaloneSystem implements AutoCloseable {
         return port;
     }
 
-    private GrpcServer serve(HostPort address, String what, io.grpc.BindableService service) throws IOException, StandaloneException {
-        GrpcServer server = GrpcServer.on(address.bindAddress(), service);
-        try {
-            server.start();
-        } catch (IOException e) {
-            if (service instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception closing) {
-                    e.addSuppressed(closing);
-                }
-            }
-            throw new StandaloneException("the " + what + " cannot listen on " + address + ": " + e.getMessage()
-                    + " (is another pgcapture running? choose another address with its --*-listen option)");
-        }
-        started.push(() -> server.shutdown(SERVER_SHUTDOWN));
-        progress.accept(what + " listening on " + address);
-        return server;
-    }
-
-    /** Runs an agent on its own thread; its failure ends {@link #await} with that failure. */
-    private void runInBackground(String name, Foreground.Run run, Runnable stop) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread thread = new Thread(() -> {
-            try {
-                run.run();
-                done.complete(null);
-            } catch (Throwable e) {
-                done.completeExceptionally(e);
-                finished.completeExceptionally(e instanceof FatalAgentException ? e
-                        : new StandaloneException(name + " failed: " + e, e));
-            }
-        }, name);
-        thread.start();
-        started.push(() -> {
-            stop.run();
-            try {
-                done.get();
-            } catch (java.util.concurrent.ExecutionException alreadyReported) {
-                // Its failure ended await(); stopping it is all that is left to do.
-            }
-        });
-        progress.accept(name + " started");
-    }
-
     /** Stops every part, last started first; the first failure is thrown after all were tried. */
     @Override
     public void close() throws Exception {
-        Exception first = null;
-        while (!started.isEmpty()) {
-            try {
-                started.pop().close();
-            } catch (Exception e) {
-                if (first == null) {
-                    first = e;
-                } else {
-                    first.addSuppressed(e);
-                }
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
+        Closing.all(started);
     }
 
     private static void deleteTree(Path dir) throws IOException {

@@ -27,7 +27,6 @@ import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -54,11 +53,6 @@ class ControllerProcessIT {
     @TempDir
     Path dir;
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     private static JarProcess controller(String name, int port, TestDatabase store, String... more) throws IOException {
         List<String> args = new ArrayList<>(List.of("controller", "--listen", "127.0.0.1:" + port, "--store-url", store.jdbcUrl()));
@@ -84,7 +78,7 @@ class ControllerProcessIT {
 
     @Test
     void controller_killedMidSchedule_resumesAfterRestart_everyChunkDelivered_noAcknowledgedOneAgain(TestDatabase store) throws Exception {
-        int port = freePort();
+        int port = JarProcess.freePort();
         int chunks = 20;
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         Map<Integer, Integer> deliveries = new TreeMap<>();
@@ -174,7 +168,7 @@ class ControllerProcessIT {
         Path resolver = Files.writeString(dir.resolve("resolver.json"), """
                 {"orders": {"PulsarURL": "pulsar://127.0.0.1:6650", "PulsarTopic": "shop", "PulsarSubscription": "orders",
                             "AgentURL": "127.0.0.1:%d"}}""".formatted(agent.port()));
-        int port = freePort();
+        int port = JarProcess.freePort();
         String address = "127.0.0.1:" + port;
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try (JarProcess controller = controller("controller-cli-" + store.name(), port, store, "--resolver-config", resolver.toString())) {

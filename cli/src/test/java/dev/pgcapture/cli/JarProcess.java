@@ -75,6 +75,13 @@ final class JarProcess implements AutoCloseable {
         return new JarProcess(name, process, out, err);
     }
 
+    /** A TCP port free on loopback right now, for a process to listen on. */
+    static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
     String name() {
         return name;
     }

@@ -19,13 +19,10 @@ import dev.pgcapture.proto.DBLogGatewayGrpc;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.stub.StreamObserver;
-import java.net.ServerSocket;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,8 +54,8 @@ class ObservabilityIT {
         TestDatabase replica = postgres.newDatabase();
         String slot = source.uniqueName("slot");
         String topic = pulsar.newTopic();
-        int capturePort = freePort();
-        int applyPort = freePort();
+        int capturePort = JarProcess.freePort();
+        int applyPort = JarProcess.freePort();
         List<JarProcess> processes = new ArrayList<>();
         try {
             run(processes, "init", List.of("init", "--pg-url", source.jdbcUrl(), "--slot", slot));
@@ -143,7 +140,7 @@ class ObservabilityIT {
             for (JarProcess process : processes) {
                 process.close();
             }
-            await("slot " + slot + " inactive").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> slotInactive(source, slot));
+            await("slot " + slot + " inactive").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> !source.slotActive(slot));
             source.execute("SELECT pg_drop_replication_slot('" + slot + "')");
         }
     }
@@ -156,10 +153,10 @@ class ObservabilityIT {
                 {"items": {"PulsarURL": "%s", "PulsarTopic": "%s", "PulsarSubscription": "items-consumer"}}
                 """.formatted(pulsar.serviceUrl(), topic));
         TestDatabase store = postgres.newDatabase();
-        int controllerPort = freePort();
-        int controllerMetrics = freePort();
-        int gatewayPort = freePort();
-        int gatewayMetrics = freePort();
+        int controllerPort = JarProcess.freePort();
+        int controllerMetrics = JarProcess.freePort();
+        int gatewayPort = JarProcess.freePort();
+        int gatewayMetrics = JarProcess.freePort();
         List<JarProcess> processes = new ArrayList<>();
         ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", gatewayPort).usePlaintext().build();
         try {
@@ -240,17 +237,5 @@ class ObservabilityIT {
         return process;
     }
 
-    private static boolean slotInactive(TestDatabase db, String slot) throws Exception {
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "' AND active")) {
-            r.next();
-            return r.getInt(1) == 0;
-        }
-    }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -114,7 +114,7 @@ class Pulsar2PgProcessIT {
                 process.close();
             }
             await("slot " + slot + " inactive").atMost(Duration.ofSeconds(60)).pollInterval(POLL)
-                    .until(() -> slotInactive(source, slot));
+                    .until(() -> !source.slotActive(slot));
             source.execute("SELECT pg_drop_replication_slot('" + slot + "')");
         }
     }
@@ -193,12 +193,6 @@ class Pulsar2PgProcessIT {
         }
     }
 
-    private static boolean slotInactive(TestDatabase db, String slot) throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT active FROM pg_replication_slots WHERE slot_name = '" + slot + "'")) {
-            return !r.next() || !r.getBoolean(1);
-        }
-    }
 
     private static void assertSameItems(TestDatabase source, TestDatabase replica) throws SQLException {
         List<String> expected = rows(source);

@@ -35,7 +35,6 @@ import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.net.ServerSocket;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -71,7 +70,7 @@ class ReplicaCommandsIT {
         TestDatabase replica = postgres.newDatabase();
         String slot = source.uniqueName("slot");
         String topic = pulsar.newTopic();
-        int port = freePort();
+        int port = JarProcess.freePort();
         List<JarProcess> processes = new ArrayList<>();
         try {
             run(processes, "init", List.of("init", "--pg-url", source.jdbcUrl(), "--slot", slot));
@@ -127,7 +126,7 @@ class ReplicaCommandsIT {
             for (JarProcess process : processes) {
                 process.close();
             }
-            await("slot " + slot + " inactive").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> slotInactive(source, slot));
+            await("slot " + slot + " inactive").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> !source.slotActive(slot));
             source.execute("SELECT pg_drop_replication_slot('" + slot + "')");
         }
     }
@@ -143,8 +142,8 @@ class ReplicaCommandsIT {
                 {"items": {"PulsarURL": "%s", "PulsarTopic": "%s", "PulsarSubscription": "items-consumer", "AgentURL": "127.0.0.1:%d"},
                  "tail": {"PulsarURL": "%1$s", "PulsarTopic": "%2$s", "PulsarSubscription": "tail-consumer", "AgentURL": "127.0.0.1:%3$d"}}
                 """.formatted(pulsar.serviceUrl(), topic, agentPort));
-        int controllerPort = freePort();
-        int gatewayPort = freePort();
+        int controllerPort = JarProcess.freePort();
+        int gatewayPort = JarProcess.freePort();
         TestDatabase store = postgres.newDatabase();
         processes.add(JarProcess.start("controller-" + System.nanoTime(), List.of("controller", "--listen", "127.0.0.1:" + controllerPort,
                 "--store-url", store.jdbcUrl(), "--resolver-config", resolver.toString())));
@@ -310,17 +309,5 @@ class ReplicaCommandsIT {
         }
     }
 
-    private static boolean slotInactive(TestDatabase db, String slot) throws SQLException {
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "' AND active")) {
-            r.next();
-            return r.getInt(1) == 0;
-        }
-    }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

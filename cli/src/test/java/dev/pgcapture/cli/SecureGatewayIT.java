@@ -10,12 +10,8 @@ import dev.pgcapture.testkit.PostgresExtension;
 import dev.pgcapture.testkit.PulsarExtension;
 import dev.pgcapture.testkit.TestDatabase;
 import dev.pgcapture.testkit.TestPulsar;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,7 +51,7 @@ class SecureGatewayIT {
         Map<String, String> env = Map.of("PGCAPTURE_PG_URL", url.contains("&password=") ? url : url + "&password=" + password);
         String slot = source.uniqueName("slot");
         String topic = pulsar.newTopic();
-        int port = freePort();
+        int port = JarProcess.freePort();
         Path resolver = Files.writeString(dir.resolve("resolver.json"), """
                 {"items": {"PulsarURL": "%s", "PulsarTopic": "%s", "PulsarSubscription": "items-tail"}}
                 """.formatted(pulsar.serviceUrl(), topic));
@@ -103,7 +99,7 @@ class SecureGatewayIT {
             for (JarProcess process : processes) {
                 process.close();
             }
-            await("slot " + slot + " inactive").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> slotInactive(source, slot));
+            await("slot " + slot + " inactive").atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> !source.slotActive(slot));
             source.execute("SELECT pg_drop_replication_slot('" + slot + "')");
         }
     }
@@ -114,17 +110,5 @@ class SecureGatewayIT {
         return all;
     }
 
-    private static boolean slotInactive(TestDatabase db, String slot) throws Exception {
-        try (Connection c = db.connect(); Statement s = c.createStatement();
-             ResultSet r = s.executeQuery("SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + slot + "' AND active")) {
-            r.next();
-            return r.getInt(1) == 0;
-        }
-    }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

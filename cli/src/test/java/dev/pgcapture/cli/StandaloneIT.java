@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.pgcapture.core.Checkpoint;
 import dev.pgcapture.core.Lsn;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,13 +49,13 @@ class StandaloneIT {
     @Test
     void standaloneDemo_tailShowsChanges_scheduleDumps_andARestartGoesOnWhereItStopped() throws Exception {
         Path data = dir.resolve("data");
-        int gateway = freePort();
-        int controller = freePort();
-        int metrics = freePort();
+        int gateway = JarProcess.freePort();
+        int controller = JarProcess.freePort();
+        int metrics = JarProcess.freePort();
         List<String> standalone = List.of("standalone", "--demo", "--demo-rate", "20", "--data-dir", data.toString(),
                 "--metrics-listen", "127.0.0.1:" + metrics,
                 "--gateway-listen", "127.0.0.1:" + gateway, "--controller-listen", "127.0.0.1:" + controller,
-                "--agent-listen", "127.0.0.1:" + freePort(), "--pulsar-port", "0", "--pulsar-http-port", "0");
+                "--agent-listen", "127.0.0.1:" + JarProcess.freePort(), "--pulsar-port", "0", "--pulsar-http-port", "0");
         List<String> tail = List.of("tail", "--uri", "demo", "--gateway", "127.0.0.1:" + gateway);
         Checkpoint lastBeforeRestart;
 
@@ -130,10 +129,10 @@ class StandaloneIT {
     void standaloneOnAnExternalSource_needsInit_thenCapturesIt_andEphemeralRemovesItsData(TestDatabase source) throws Exception {
         source.execute("CREATE TABLE notes (id int PRIMARY KEY, body text)");
         Path data = dir.resolve("ephemeral");
-        int gateway = freePort();
+        int gateway = JarProcess.freePort();
         List<String> standalone = List.of("standalone", "--pg-url", source.jdbcUrl(), "--ephemeral", "--data-dir", data.toString(),
-                "--gateway-listen", "127.0.0.1:" + gateway, "--controller-listen", "127.0.0.1:" + freePort(),
-                "--agent-listen", "127.0.0.1:" + freePort(), "--pulsar-port", "0", "--pulsar-http-port", "0");
+                "--gateway-listen", "127.0.0.1:" + gateway, "--controller-listen", "127.0.0.1:" + JarProcess.freePort(),
+                "--agent-listen", "127.0.0.1:" + JarProcess.freePort(), "--pulsar-port", "0", "--pulsar-http-port", "0");
         try {
             try (JarProcess refused = JarProcess.start("standalone-no-init-" + System.nanoTime(), JVM, standalone)) {
                 assertEquals(1, refused.awaitExit(START), refused.stdout() + refused.stderr());
@@ -195,9 +194,4 @@ class StandaloneIT {
         return all;
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

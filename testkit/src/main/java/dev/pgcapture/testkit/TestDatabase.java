@@ -57,6 +57,18 @@ public final class TestDatabase {
         }
     }
 
+    /** Whether a walsender streams from the replication slot {@code slot} now. */
+    public boolean slotActive(String slot) throws SQLException {
+        try (Connection c = connect();
+                java.sql.PreparedStatement s = c.prepareStatement("SELECT count(*) FROM pg_replication_slots WHERE slot_name = ? AND active")) {
+            s.setString(1, slot);
+            try (java.sql.ResultSet r = s.executeQuery()) {
+                r.next();
+                return r.getInt(1) > 0;
+            }
+        }
+    }
+
     /** Creates a publication for all tables and returns its name. */
     public String createPublicationForAllTables() throws SQLException {
         String publication = uniqueName("pub");

@@ -11,6 +11,7 @@ import dev.pgcapture.agent.setup.Preflight;
 import dev.pgcapture.agent.setup.PreflightReport;
 import dev.pgcapture.core.PostgresUrl;
 import dev.pgcapture.core.Readiness;
+import dev.pgcapture.embedded.DataDirectories;
 import dev.pgcapture.embedded.LocalPostgres;
 import dev.pgcapture.embedded.LocalPulsar;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -161,8 +162,8 @@ final class StandaloneSystem implements AutoCloseable {
     private void startParts() throws Exception {
         Path dataDir = settings.dataDir().toAbsolutePath();
         if (settings.ephemeral()) {
-            deleteTree(dataDir);
-            started.push(() -> deleteTree(dataDir));
+            DataDirectories.delete(dataDir);
+            started.push(() -> DataDirectories.delete(dataDir));
         }
         Files.createDirectories(dataDir);
 
@@ -290,17 +291,6 @@ final class StandaloneSystem implements AutoCloseable {
     @Override
     public void close() throws Exception {
         Closing.all(started);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 
     /** A part of the standalone system cannot start or run; the message says which and why. */

@@ -1,10 +1,8 @@
 package dev.pgcapture.testkit;
 
-import java.io.IOException;
+import dev.pgcapture.embedded.DataDirectories;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.stream.Stream;
 
 final class Directories {
 
@@ -22,19 +20,9 @@ final class Directories {
         try {
             return starter.start(dir);
         } catch (Exception e) {
-            deleteRecursively(dir);
+            DataDirectories.delete(dir);
             throw e;
         }
     }
 
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
-        }
-    }
 }

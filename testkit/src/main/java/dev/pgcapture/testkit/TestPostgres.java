@@ -1,5 +1,6 @@
 package dev.pgcapture.testkit;
 
+import dev.pgcapture.embedded.DataDirectories;
 import dev.pgcapture.embedded.LocalPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -84,7 +85,7 @@ public final class TestPostgres implements AutoCloseable {
     public void close() throws Exception {
         server.close();
         if (dataDir != null) {
-            Directories.deleteRecursively(dataDir);
+            DataDirectories.delete(dataDir);
         }
     }
 }

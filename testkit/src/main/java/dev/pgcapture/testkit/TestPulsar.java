@@ -1,5 +1,6 @@
 package dev.pgcapture.testkit;
 
+import dev.pgcapture.embedded.DataDirectories;
 import dev.pgcapture.embedded.LocalPulsar;
 import java.nio.file.Path;
 import java.util.UUID;
@@ -89,7 +90,7 @@ public final class TestPulsar implements AutoCloseable {
         client.close();
         server.close();
         if (dataDir != null) {
-            Directories.deleteRecursively(dataDir);
+            DataDirectories.delete(dataDir);
         }
     }
 }

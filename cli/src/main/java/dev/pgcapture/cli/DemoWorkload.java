@@ -42,7 +42,8 @@ final class DemoWorkload implements AutoCloseable {
                 items       jsonb NOT NULL,
                 updated_at  timestamptz NOT NULL DEFAULT now());
             """;
-    private static final String[] STATUSES = {"placed", "paid", "shipped", "delivered"};
+    /** An order's statuses, in the order it goes through them, as an SQL array. */
+    private static final String STATUSES = "ARRAY['placed', 'paid', 'shipped', 'delivered']";
     private static final String[] PRODUCTS = {"tea", "coffee", "mug", "kettle", "grinder", "filter"};
     private static final int INITIAL_CUSTOMERS = 100;
     private static final int INITIAL_ORDERS = 1_000;
@@ -77,7 +78,7 @@ final class DemoWorkload implements AutoCloseable {
             s.execute("INSERT INTO demo.customers (name, email) SELECT 'customer ' || i, 'customer' || i || '@example.com' "
                     + "FROM generate_series(1, " + INITIAL_CUSTOMERS + ") i");
             s.execute("INSERT INTO demo.orders (customer_id, status, total, items) "
-                    + "SELECT 1 + i % " + INITIAL_CUSTOMERS + ", (ARRAY['placed','paid','shipped','delivered'])[1 + i % 4], "
+                    + "SELECT 1 + i % " + INITIAL_CUSTOMERS + ", (" + STATUSES + ")[1 + i % 4], "
                     + "(i % 97) * 1.25 + 3, jsonb_build_array(jsonb_build_object('product', 'tea', 'quantity', 1 + i % 3)) "
                     + "FROM generate_series(1, " + INITIAL_ORDERS + ") i");
         }
@@ -134,8 +135,8 @@ final class DemoWorkload implements AutoCloseable {
     }
 
     private void advanceOrder() throws SQLException {
-        try (PreparedStatement s = connection.prepareStatement("UPDATE demo.orders SET status = (ARRAY['" + String.join("','", STATUSES)
-                + "'])[array_position(ARRAY['" + String.join("','", STATUSES) + "'], status) + 1], updated_at = now() "
+        try (PreparedStatement s = connection.prepareStatement("UPDATE demo.orders SET status = (" + STATUSES + ")[array_position(" + STATUSES
+                + ", status) + 1], updated_at = now() "
                 + "WHERE id = (SELECT id FROM demo.orders WHERE status <> 'delivered' ORDER BY random() LIMIT 1)")) {
             s.executeUpdate();
         }
